@@ -1,0 +1,42 @@
+# The two commands of the README: `make run` and `make test`. Both set themselves up.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-unit test-notebooks test-browser lint format benchmark clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/thesis-analysis run
+
+test: install lint test-unit test-notebooks test-browser
+
+lint: install
+	$(BIN)/ruff check .
+
+test-unit: install
+	$(BIN)/python -m pytest tests --ignore=tests/browser
+
+test-notebooks: install
+	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
+
+test-browser: install
+	$(BIN)/python -m pytest tests/browser
+
+format: install
+	$(BIN)/ruff format .
+
+benchmark: install
+	$(BIN)/python benchmarks/bench_segment.py
+	$(BIN)/python benchmarks/bench_code_texts.py
+
+clean:
+	rm -rf $(VENV) results .pytest_cache

@@ -1,0 +1,238 @@
+"""The command line: ``thesis-analysis <command>`` (also ``python -m thesis_analysis``).
+
+Each command is a thin handler that calls into the package. Bad input raises
+:class:`~thesis_analysis.errors.InputError`, which is printed without a traceback and gives
+exit status 2; a finding (validation problems, a failed check) gives exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from thesis_analysis.errors import InputError
+
+
+def handle_validate(args: argparse.Namespace) -> int:
+    """Check transcripts (and the codebook) and list every problem."""
+    from thesis_analysis.corpus import load_corpus
+
+    root = Path(args.root)
+    folder = root / "transcripts" if (root / "transcripts").is_dir() else root
+    corpus = load_corpus(folder, strict=False)
+    problems = [str(p) for p in corpus.problems]
+    codebook = Path(args.codebook) if args.codebook else root / "codebook.yaml"
+    if codebook.is_file():
+        from thesis_analysis.codebook import validate_codebook
+
+        problems += validate_codebook(codebook)
+    for line in problems:
+        print(line)
+    print(
+        f"{len(corpus.transcripts)} transcript(s) loaded, {len(problems)} problem(s).",
+        file=sys.stderr,
+    )
+    return 1 if problems else 0
+
+
+def handle_import(args: argparse.Namespace) -> int:
+    """Convert .docx/.txt/.vtt/.srt transcripts into the project format."""
+    from thesis_analysis.importers import run_import
+
+    written = run_import(
+        [Path(p) for p in args.files],
+        Path(args.out),
+        args.id or None,
+        args.role,
+        args.employer,
+        args.team,
+        args.speaker or [],
+        args.force,
+    )
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def handle_code(args: argparse.Namespace) -> int:
+    """Auto-code the corpus into codings/auto.csv."""
+    from thesis_analysis.pipeline import run_code
+
+    print(run_code(Path(args.root), progress=True))
+    return 0
+
+
+def handle_code_texts(args: argparse.Namespace) -> int:
+    """Auto-code any CSV of texts into a long CSV of (id, code, evidence)."""
+    from thesis_analysis.pipeline import run_code_texts
+
+    print(
+        run_code_texts(
+            Path(args.root), Path(args.input), Path(args.out), args.id_column, args.text_column
+        )
+    )
+    return 0
+
+
+def handle_evaluate(args: argparse.Namespace) -> int:
+    """Compare the auto-coder (and a naive baseline) with the hand coding."""
+    from thesis_analysis.evaluation import run_evaluate
+
+    print(run_evaluate(Path(args.root)))
+    return 0
+
+
+def handle_agreement(args: argparse.Namespace) -> int:
+    """Agreement statistics of any long (unit, coder, value) table."""
+    from thesis_analysis.agreement_cli import run_agreement
+
+    print(
+        run_agreement(
+            Path(args.file), args.unit_column, args.coder_column, args.value_column, args.json
+        )
+    )
+    return 0
+
+
+def handle_reliability(args: argparse.Namespace) -> int:
+    """Agreement between the coders in codings/, per code, and the disagreements."""
+    from thesis_analysis.pipeline import run_reliability_command
+
+    print(run_reliability_command(Path(args.root)))
+    return 0
+
+
+def handle_links(args: argparse.Namespace) -> int:
+    """Write the indicator evidence table."""
+    from thesis_analysis.pipeline import run_links
+
+    print(run_links(Path(args.root)))
+    return 0
+
+
+def handle_run(args: argparse.Namespace) -> int:
+    """The whole analysis: tables, figures, notebooks and the HTML report into results/."""
+    from thesis_analysis.pipeline import run_all
+
+    print(run_all(Path(args.root), execute_notebooks=not args.no_notebooks))
+    return 0
+
+
+def handle_export_qdpx(args: argparse.Namespace) -> int:
+    """Export the project as a REFI-QDA .qdpx file."""
+    from thesis_analysis.refi_cli import run_export_qdpx
+
+    print(run_export_qdpx(Path(args.root), Path(args.out)))
+    return 0
+
+
+def handle_export_qdc(args: argparse.Namespace) -> int:
+    """Export the codebook as a REFI-QDA .qdc file."""
+    from thesis_analysis.refi_cli import run_export_qdc
+
+    print(run_export_qdc(Path(args.root), Path(args.out)))
+    return 0
+
+
+def handle_import_qdpx(args: argparse.Namespace) -> int:
+    """Import a REFI-QDA .qdpx project into a project folder."""
+    from thesis_analysis.refi_cli import run_import_qdpx
+
+    print(run_import_qdpx(Path(args.input), Path(args.into), args.force, args.positions))
+    return 0
+
+
+def handle_import_qdc(args: argparse.Namespace) -> int:
+    """Import a REFI-QDA .qdc codebook into a project folder."""
+    from thesis_analysis.refi_cli import run_import_qdc
+
+    print(run_import_qdc(Path(args.input), Path(args.into), args.force))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command."""
+    parser = argparse.ArgumentParser(prog="thesis-analysis", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], root: bool = True):
+        command = sub.add_parser(name, help=(handler.__doc__ or "").strip().split("\n")[0])
+        command.set_defaults(handler=handler)
+        if root:
+            command.add_argument("--root", default=".", help="project folder (default: .)")
+        return command
+
+    validate = add("validate", handle_validate, root=False)
+    validate.add_argument("root", nargs="?", default=".", help="project or transcripts folder")
+    validate.add_argument("--codebook", help="codebook file (default: ROOT/codebook.yaml)")
+
+    imp = add("import", handle_import, root=False)
+    imp.add_argument("files", nargs="+", help=".docx, .txt, .vtt or .srt files")
+    imp.add_argument("--out", default="transcripts", help="folder to write to")
+    imp.add_argument("--id", action="append", help="pseudonymous informant id, one per file")
+    imp.add_argument("--role", default="ukjent")
+    imp.add_argument("--employer", default="ukjent")
+    imp.add_argument("--team")
+    imp.add_argument("--speaker", action="append", help="LABEL=ID, e.g. 'Intervjuer=I'")
+    imp.add_argument("--force", action="store_true", help="overwrite existing files")
+
+    add("code", handle_code)
+    texts = add("code-texts", handle_code_texts)
+    texts.add_argument("input", help="CSV with an id and a text column")
+    texts.add_argument("--out", required=True, help="CSV to write")
+    texts.add_argument("--id-column", default="id")
+    texts.add_argument("--text-column", default="text")
+
+    add("evaluate", handle_evaluate)
+    agreement = add("agreement", handle_agreement, root=False)
+    agreement.add_argument("file", help="long CSV of (unit, coder, value)")
+    agreement.add_argument("--unit-column", default="unit")
+    agreement.add_argument("--coder-column", default="coder")
+    agreement.add_argument("--value-column", default="value")
+    agreement.add_argument("--json", action="store_true", help="print JSON")
+    add("reliability", handle_reliability)
+    add("links", handle_links)
+    run = add("run", handle_run)
+    run.add_argument("--no-notebooks", action="store_true", help="tables only")
+
+    export_qdpx = add("export-qdpx", handle_export_qdpx)
+    export_qdpx.add_argument("out")
+    export_qdc = add("export-qdc", handle_export_qdc)
+    export_qdc.add_argument("out")
+    import_qdpx = add("import-qdpx", handle_import_qdpx, root=False)
+    import_qdpx.add_argument("input")
+    import_qdpx.add_argument("--into", default=".")
+    import_qdpx.add_argument("--force", action="store_true")
+    import_qdpx.add_argument(
+        "--positions",
+        choices=["codepoints", "utf16"],
+        default="codepoints",
+        help="how the file counts text positions (NVivo, QualCoder: utf16)",
+    )
+    import_qdc = add("import-qdc", handle_import_qdc, root=False)
+    import_qdc.add_argument("input")
+    import_qdc.add_argument("--into", default=".")
+    import_qdc.add_argument("--force", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

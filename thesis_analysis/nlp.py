@@ -1,0 +1,131 @@
+"""The one place the spaCy pipeline is built.
+
+``spacy.blank("nb")`` gives a good Norwegian tokenizer. Two components of ours follow it:
+
+``nb_lemmas``
+    sets ``token.lemma_`` from :mod:`thesis_analysis.lemmas`, and the lexeme's ``norm_`` to the
+    Snowball stem of the word's compound head. Both are computed once per word type and written
+    with ``Doc.from_array``, so the per-token cost is a dictionary look-up. The auto-coder's
+    matchers run on ``LOWER``, ``LEMMA`` and ``NORM``.
+``nb_sentences``
+    sentence boundaries for Norwegian interview text: a sentence ends after ``.``, ``!``, ``?``,
+    ``…`` or ``...`` (with any closing quotes or brackets that follow) when the next word does not
+    start in lower case; an abbreviation that ends a sentence (``osv.``) ends it too, unless it is
+    one that is usually followed by a name (``bl.a.``, ``f.eks.``). An opening « after a full stop
+    starts the next sentence (spaCy's sentencizer attaches it to the previous one).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import spacy
+from nltk.stem.snowball import SnowballStemmer
+from spacy.attrs import LEMMA, ORTH, SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from thesis_analysis.lemmas import Lemmatizer, load_lemma_table
+
+SENTENCE_END = frozenset({".", "!", "?", "…", "...", "..", "?!", "!?", "!!", "??"})
+CLOSERS = frozenset({"»", "”", '"', "'", ")", "]", "’"})
+ABBREVIATIONS_BEFORE_NAMES = frozenset(
+    {"bl.a.", "f.eks.", "ca.", "dvs.", "jf.", "evt.", "nr.", "kl.", "st.", "dr.", "mht."}
+)
+
+
+class NbLemmas:
+    """spaCy component: lemma per token, stemmed compound head as the lexeme's norm."""
+
+    def __init__(self, nlp: Language, lemmatizer: Lemmatizer) -> None:
+        self._vocab = nlp.vocab
+        self._lemmatizer = lemmatizer
+        self._stemmer = SnowballStemmer("norwegian")
+        self._lemma_of: dict[int, int] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if len(doc) == 0:
+            return doc
+        orths = doc.to_array(ORTH)
+        lemma_of = self._lemma_of
+        missing = {orth for orth in orths.tolist() if orth not in lemma_of}
+        for orth in missing:
+            lemma_of[orth] = self._register(orth)
+        lemmas = np.fromiter((lemma_of[o] for o in orths.tolist()), dtype=np.uint64)
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        return doc
+
+    def _register(self, orth: int) -> int:
+        strings = self._vocab.strings
+        word = strings[orth]
+        analysis = self._lemmatizer.analyse(word)
+        self._vocab[orth].norm_ = self._stemmer.stem(analysis.head)
+        return strings.add(analysis.lemma)
+
+
+class NbSentences:
+    """spaCy component: Norwegian sentence boundaries (see the module docstring)."""
+
+    def __init__(self, nlp: Language) -> None:
+        strings = nlp.vocab.strings
+        self._end_orths = np.array([strings.add(t) for t in SENTENCE_END], dtype=np.uint64)
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if n == 0:
+            return doc
+        starts = np.full(n, -1, dtype=np.int64)
+        starts[0] = 1
+        orths = doc.to_array(ORTH)
+        candidates = set(np.flatnonzero(np.isin(orths, self._end_orths)).tolist())
+        if "." in doc.text:
+            candidates.update(t.i for t in doc if len(t.text) > 1 and t.text.endswith("."))
+        for i in sorted(candidates):
+            token = doc[i]
+            if token.text not in SENTENCE_END and token.lower_ in ABBREVIATIONS_BEFORE_NAMES:
+                continue
+            j = i + 1
+            while j < n and (doc[j].text in CLOSERS or doc[j].text in SENTENCE_END):
+                j += 1
+            if j >= n:
+                continue
+            following = doc[j]
+            if following.text[:1].islower():
+                continue
+            if token.text not in SENTENCE_END and not following.text[:1].isupper():
+                continue
+            starts[j] = 1
+        doc.from_array([SENT_START], starts.astype(np.uint64).reshape(-1, 1))
+        return doc
+
+
+@Language.factory("nb_lemmas")
+def make_nb_lemmas(nlp: Language, name: str) -> NbLemmas:
+    """Factory for :class:`NbLemmas` (the lemma table is loaded once per process)."""
+    return NbLemmas(nlp, Lemmatizer(_load_table_once()))
+
+
+@Language.factory("nb_sentences")
+def make_nb_sentences(nlp: Language, name: str) -> NbSentences:
+    """Factory for :class:`NbSentences`."""
+    return NbSentences(nlp)
+
+
+@lru_cache(maxsize=1)
+def _load_table_once() -> dict[str, str]:
+    return load_lemma_table()
+
+
+def build_pipeline() -> Language:
+    """Build a fresh pipeline: blank ``nb`` tokenizer, our lemmas and sentence boundaries."""
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("nb_lemmas")
+    nlp.add_pipe("nb_sentences")
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def get_pipeline() -> Language:
+    """Return the process-wide pipeline, built on first use."""
+    return build_pipeline()
