@@ -47,12 +47,13 @@ def test_custom_columns_bom_and_empty_values(tmp_path: Path) -> None:
     lines = ["item,rater,label"]
     for i, (a, b) in enumerate(pairs):
         lines += [f"{i},ann,{a}", f"{i},bo,{b}"]
-    lines.append("50,ann,")
+    lines += ["50,ann,", "51,bo,  ", "52,cy,"]  # blank values: not coded; cy is no coder
     path = tmp_path / "ratings.csv"
     path.write_bytes(("\ufeff" + "\n".join(lines) + "\n").encode("utf-8"))
     records = json.loads(
-        run_agreement(path, unit_column="item", coder_column="rater", value_column="label",
-                      as_json=True)
+        run_agreement(
+            path, unit_column="item", coder_column="rater", value_column="label", as_json=True
+        )
     )
     kappa = next(r for r in records if r["statistic"] == "cohen_kappa")
     assert kappa["value"] == pytest.approx(0.4)

@@ -122,8 +122,9 @@ def random_ratings(seed: int, n_coders: int, n_units: int, n_values: int, missin
     values = np.where(agree, truth, noise)
     gone = rng.random((n_coders, n_units)) < missing
     gone[:2, :] = gone[:2, :] & (rng.random((2, n_units)) < 0.5)
-    return [[None if gone[c, u] else int(values[c, u]) for u in range(n_units)]
-            for c in range(n_coders)]
+    return [
+        [None if gone[c, u] else int(values[c, u]) for u in range(n_units)] for c in range(n_coders)
+    ]
 
 
 def nltk_task(df: pd.DataFrame) -> AnnotationTask:
@@ -131,9 +132,7 @@ def nltk_task(df: pd.DataFrame) -> AnnotationTask:
 
 
 CASES = [
-    (seed, coders, values)
-    for seed in (1, 2, 3)
-    for coders, values in ((2, 2), (3, 4), (5, 3))
+    (seed, coders, values) for seed in (1, 2, 3) for coders, values in ((2, 2), (3, 4), (5, 3))
 ]
 
 
@@ -197,28 +196,58 @@ def test_percent_agreement_is_mean_over_coder_pairs_of_shared_units() -> None:
     ("matrix", "expected"),
     [
         # One category only: observed agreement is perfect but chance agreement is 1 as well.
-        ([["a", "a", "a"], ["a", "a", "a"]],
-         {"percent_agreement": 1.0, "cohen_kappa": "nan", "fleiss_kappa": "nan",
-          "krippendorff_alpha": "nan"}),
+        (
+            [["a", "a", "a"], ["a", "a", "a"]],
+            {
+                "percent_agreement": 1.0,
+                "cohen_kappa": "nan",
+                "fleiss_kappa": "nan",
+                "krippendorff_alpha": "nan",
+            },
+        ),
         # No unit coded by two coders: nothing is pairable.
-        ([["a", None], [None, "b"]],
-         {"percent_agreement": "nan", "cohen_kappa": "nan", "fleiss_kappa": "nan",
-          "krippendorff_alpha": "nan"}),
+        (
+            [["a", None], [None, "b"]],
+            {
+                "percent_agreement": "nan",
+                "cohen_kappa": "nan",
+                "fleiss_kappa": "nan",
+                "krippendorff_alpha": "nan",
+            },
+        ),
         # One coder only.
-        ([["a", "b", "c"]],
-         {"percent_agreement": "nan", "cohen_kappa": "nan", "fleiss_kappa": "nan",
-          "krippendorff_alpha": "nan"}),
+        (
+            [["a", "b", "c"]],
+            {
+                "percent_agreement": "nan",
+                "cohen_kappa": "nan",
+                "fleiss_kappa": "nan",
+                "krippendorff_alpha": "nan",
+            },
+        ),
         # Perfect agreement over two categories is a real 1.0.
-        ([["a", "b"], ["a", "b"]],
-         {"percent_agreement": 1.0, "cohen_kappa": 1.0, "fleiss_kappa": 1.0,
-          "krippendorff_alpha": 1.0}),
+        (
+            [["a", "b"], ["a", "b"]],
+            {
+                "percent_agreement": 1.0,
+                "cohen_kappa": 1.0,
+                "fleiss_kappa": 1.0,
+                "krippendorff_alpha": 1.0,
+            },
+        ),
         # Three coders: Cohen's kappa is for two only. Units (a,a,a) and (b,b,a):
         # pairs A-B 1, A-C 1/2, B-C 1/2 -> 2/3; Fleiss P = 1 and 1/3, P-bar 2/3,
         # P_e = (4/6)^2 + (2/6)^2 = 5/9 -> (1/9)/(4/9) = 1/4; alpha: n = 6, n_a 4, n_b 2,
         # off-diagonal coincidences 2*2/(3-1) = 2 -> 1 - 5*2/(2*4*2) = 3/8.
-        ([["a", "b"], ["a", "b"], ["a", "a"]],
-         {"percent_agreement": 2 / 3, "cohen_kappa": "nan", "fleiss_kappa": 0.25,
-          "krippendorff_alpha": 0.375}),
+        (
+            [["a", "b"], ["a", "b"], ["a", "a"]],
+            {
+                "percent_agreement": 2 / 3,
+                "cohen_kappa": "nan",
+                "fleiss_kappa": 0.25,
+                "krippendorff_alpha": 0.375,
+            },
+        ),
     ],
 )
 def test_undefined_cases_give_nan_with_a_reason(matrix, expected) -> None:
@@ -238,10 +267,13 @@ def test_compute_agreement_table_shape_and_custom_columns() -> None:
         columns={"unit": "item", "coder": "rater", "value": "label"}
     )
     table = compute_agreement(df, unit="item", coder="rater", value="label")
-    assert list(table.columns) == ["statistic", "value", "n_units", "n_coders", "unit_note",
-                                   "note"]
-    assert list(table["statistic"]) == ["percent_agreement", "cohen_kappa", "fleiss_kappa",
-                                        "krippendorff_alpha"]
+    assert list(table.columns) == ["statistic", "value", "n_units", "n_coders", "unit_note", "note"]
+    assert list(table["statistic"]) == [
+        "percent_agreement",
+        "cohen_kappa",
+        "fleiss_kappa",
+        "krippendorff_alpha",
+    ]
     assert table["n_units"].tolist() == [50, 50, 50, 50]
     assert table["n_coders"].tolist() == [2, 2, 2, 2]
 
@@ -259,8 +291,9 @@ def test_conflicting_ratings_and_missing_columns_raise() -> None:
 
 def test_missing_values_in_the_value_column_mean_not_coded() -> None:
     df = pd.read_csv(DATA / "krippendorff_2011.csv", comment="#")
-    padded = pd.concat([df, pd.DataFrame({"unit": [11, 12], "coder": ["A", "A"],
-                                          "value": [np.nan, np.nan]})])
+    padded = pd.concat(
+        [df, pd.DataFrame({"unit": [11, 12], "coder": ["A", "A"], "value": [np.nan, np.nan]})]
+    )
     assert compute_krippendorff_alpha(padded).value == compute_krippendorff_alpha(df).value
 
 
@@ -361,13 +394,10 @@ def test_code_reliability_by_hand(unit: str, code: str) -> None:
     assert lookup(table, code, "n_coded", "A") == coded_a
     assert lookup(table, code, "n_coded", "B") == coded_b
     assert set(table["unit"]) == {unit}
-    assert list(table.columns) == ["code", "statistic", "coder", "value", "n_units", "unit",
-                                   "note"]
+    assert list(table.columns) == ["code", "statistic", "coder", "value", "n_units", "unit", "note"]
 
 
-@pytest.mark.parametrize(
-    ("unit", "n_units"), [("segment", 5), ("turn", 3), ("character", 50)]
-)
+@pytest.mark.parametrize(("unit", "n_units"), [("segment", 5), ("turn", 3), ("character", 50)])
 def test_code_reliability_macro_and_unit_counts(unit: str, n_units: int) -> None:
     table = compute_code_reliability(CODINGS, SEGMENTS, CODES, coders=["A", "B"], unit=unit)
     for statistic in STAT_ORDER:
@@ -385,12 +415,26 @@ def test_character_units_with_transcript_lengths() -> None:
     # Cohen p_e = (25*40 + 37*22)/62^2 = 1814/3844 -> kappa = (47*62 - 1814)/(3844 - 1814)
     # = 1100/2030.
     table = compute_code_reliability(
-        CODINGS, SEGMENTS, CODES, coders=["A", "B"], unit="character",
+        CODINGS,
+        SEGMENTS,
+        CODES,
+        coders=["A", "B"],
+        unit="character",
         transcript_lengths={"T1": 50, "T2": 12},
     )
     assert lookup(table, "maling", "percent_agreement") == pytest.approx(47 / 62)
     assert lookup(table, "maling", "cohen_kappa") == pytest.approx(1100 / 2030)
     assert set(table["n_units"][table["code"] == "maling"]) == {62}
+
+
+def test_character_units_fall_back_to_segment_spans() -> None:
+    # Without start/end the whole coded segment counts: A's maling on e becomes all of e
+    # (30 characters instead of 25); stress was coded on whole segments and does not change.
+    table = compute_code_reliability(
+        CODINGS.drop(columns=["start", "end"]), SEGMENTS, CODES, coders=["A", "B"], unit="character"
+    )
+    assert lookup(table, "maling", "n_coded", "A") == 30
+    assert lookup(table, "stress", "krippendorff_alpha") == pytest.approx(0.175)
 
 
 def test_three_coders_have_no_cohen_row() -> None:
@@ -421,8 +465,13 @@ def test_character_units_match_brute_force(seed: int) -> None:
     # loop written independently here.
     rng = np.random.default_rng(seed)
     segments = pd.DataFrame(
-        {"segment_id": [f"X-t{t:03d}-s01" for t in range(6)], "transcript": "X",
-         "start": [0, 25, 40, 70, 90, 130], "end": [20, 38, 65, 85, 120, 150], "text": ""}
+        {
+            "segment_id": [f"X-t{t:03d}-s01" for t in range(6)],
+            "transcript": "X",
+            "start": [0, 25, 40, 70, 90, 130],
+            "end": [20, 38, 65, 85, 120, 150],
+            "text": "",
+        }
     )
     rows = []
     for coder in ("A", "B", "C"):
@@ -433,8 +482,9 @@ def test_character_units_match_brute_force(seed: int) -> None:
             seg = segments["segment_id"].iloc[max(where, 0)]
             rows.append((seg, "k", coder, start, min(end, 150)))
     codings = pd.DataFrame(rows, columns=["segment_id", "code", "coder", "start", "end"])
-    inside = {i for s, e in zip(segments["start"], segments["end"], strict=True)
-              for i in range(s, e)}
+    inside = {
+        i for s, e in zip(segments["start"], segments["end"], strict=True) for i in range(s, e)
+    }
     long = []
     for coder in ("A", "B", "C"):
         mine = codings[codings["coder"] == coder]
@@ -450,8 +500,20 @@ def test_character_units_match_brute_force(seed: int) -> None:
 
 def test_uncoded_segments_count_as_zero() -> None:
     # Adding a segment nobody coded adds a (0, 0) unit: agreement for stress goes 3/5 -> 4/6.
-    extra = pd.concat([SEGMENTS, pd.DataFrame({"segment_id": ["T2-t002-s01"], "transcript": "T2",
-                                               "start": [11], "end": [20], "text": ["f"]})])
+    extra = pd.concat(
+        [
+            SEGMENTS,
+            pd.DataFrame(
+                {
+                    "segment_id": ["T2-t002-s01"],
+                    "transcript": "T2",
+                    "start": [11],
+                    "end": [20],
+                    "text": ["f"],
+                }
+            ),
+        ]
+    )
     table = compute_code_reliability(CODINGS, extra, CODES, coders=["A", "B"])
     assert lookup(table, "stress", "percent_agreement") == pytest.approx(4 / 6)
 
@@ -469,9 +531,15 @@ def test_code_reliability_rejects_bad_arguments(kwargs: dict[str, object], messa
 
 
 def test_codings_of_unknown_segments_raise() -> None:
-    bad = pd.concat([CODINGS, pd.DataFrame([("T9-t001-s01", "maling", "A", 0, 1)],
-                                           columns=["segment_id", "code", "coder", "start",
-                                                    "end"])])
+    bad = pd.concat(
+        [
+            CODINGS,
+            pd.DataFrame(
+                [("T9-t001-s01", "maling", "A", 0, 1)],
+                columns=["segment_id", "code", "coder", "start", "end"],
+            ),
+        ]
+    )
     with pytest.raises(ValueError, match="T9-t001-s01"):
         compute_code_reliability(bad, SEGMENTS, CODES)
 
@@ -493,24 +561,37 @@ def test_derive_turn_id_rejects_other_ids(segment_id: str) -> None:
 @pytest.mark.parametrize(
     ("coders", "expected"),
     [
-        (["A", "B"], [("T1-t002-s02", "maling", "B", "A"),
-                      ("T1-t002-s02", "stress", "B", "A"),
-                      ("T2-t001-s01", "stress", "B", "A")]),
+        (
+            ["A", "B"],
+            [
+                ("T1-t002-s02", "maling", "B", "A"),
+                ("T1-t002-s02", "stress", "B", "A"),
+                ("T2-t001-s01", "stress", "B", "A"),
+            ],
+        ),
         # With C (who coded maling on a only): a is agreed by all three, c and e (maling)
         # and b (stress) now lack C.
-        (None, [("T1-t001-s02", "stress", "A, B", "C"),
+        (
+            None,
+            [
+                ("T1-t001-s02", "stress", "A, B", "C"),
                 ("T1-t002-s01", "maling", "A, B", "C"),
                 ("T1-t002-s02", "maling", "B", "A, C"),
                 ("T1-t002-s02", "stress", "B", "A, C"),
                 ("T2-t001-s01", "maling", "A, B", "C"),
-                ("T2-t001-s01", "stress", "B", "A, C")]),
+                ("T2-t001-s01", "stress", "B", "A, C"),
+            ],
+        ),
     ],
 )
 def test_list_disagreements(coders, expected) -> None:
     table = list_disagreements(CODINGS, SEGMENTS, CODES, coders)
     assert list(table.columns) == ["segment_id", "code", "coders_with", "coders_without", "text"]
-    got = list(table[["segment_id", "code", "coders_with", "coders_without"]]
-               .itertuples(index=False, name=None))
+    got = list(
+        table[["segment_id", "code", "coders_with", "coders_without"]].itertuples(
+            index=False, name=None
+        )
+    )
     assert got == expected
     texts = dict(zip(SEGMENTS["segment_id"], SEGMENTS["text"], strict=True))
     assert all(texts[s] == t for s, t in zip(table["segment_id"], table["text"], strict=True))

@@ -58,6 +58,7 @@ def _read_ratings(path: Path, columns: tuple[str, str, str]) -> pd.DataFrame:
     if df.empty:
         raise InputError(f"{path}: the file has a header but no rows")
     df = df[list(columns)].apply(lambda col: col.str.strip())
+    df = df.where(df != "")  # a blank cell is a missing cell
     unit, coder, value = columns
     for column in (unit, coder):
         blank = df[column].isna()
@@ -68,8 +69,10 @@ def _read_ratings(path: Path, columns: tuple[str, str, str]) -> pd.DataFrame:
     clash = rated[rated.duplicated([unit, coder], keep=False)]
     if len(clash):
         first = clash.iloc[0]
-        values = ", ".join(repr(v) for v in clash.loc[
-            (clash[unit] == first[unit]) & (clash[coder] == first[coder]), value])
+        values = ", ".join(
+            repr(v)
+            for v in clash.loc[(clash[unit] == first[unit]) & (clash[coder] == first[coder]), value]
+        )
         raise InputError(
             f"{path}: coder {first[coder]!r} gave unit {first[unit]!r} more than one value "
             f"({values}); keep one row per unit and coder"

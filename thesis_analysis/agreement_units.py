@@ -63,7 +63,7 @@ def build_reliability_matrix(
         One row per rating, with columns named by ``unit`` (unit id), ``coder`` (coder id) and
         ``value`` (the nominal category). A missing ``value`` (NaN/None) or an absent row means
         the coder did not code that unit. Units whose every value is missing still count as
-        units (they are simply not pairable).
+        units (they are simply not pairable); a coder without any value is not a coder.
     unit, coder, value : str
         Column names.
 
@@ -94,7 +94,7 @@ def build_reliability_matrix(
     if len(conflicts):
         pairs = ", ".join(f"unit {u!r} coder {c!r}" for u, c in conflicts.index[:5])
         raise ValueError(f"a coder gave one unit two different values: {pairs}")
-    coders = tuple(sorted({str(c) for c in work[coder].dropna()}))
+    coders = tuple(sorted({str(c) for c in rated[coder]}))
     categories = tuple(sorted(pd.unique(rated[value]), key=str))
     category_index = {cat: i for i, cat in enumerate(categories)}
     n_units = int(unit_codes.max()) + 1 if len(work) else 0
@@ -257,12 +257,16 @@ def _transcript_axis(
         if (seg_end > size.reindex(seg_end.index)).any():
             raise ValueError("a segment ends beyond its transcript's length")
     else:
-        ends = pd.concat(
-            [
-                segments.assign(transcript=segments["transcript"].astype(str)),
-                spans,
-            ]
-        ).groupby("transcript")["end"].max()
+        ends = (
+            pd.concat(
+                [
+                    segments.assign(transcript=segments["transcript"].astype(str)),
+                    spans,
+                ]
+            )
+            .groupby("transcript")["end"]
+            .max()
+        )
         size = ends.reindex(transcripts).astype(np.int64)
     base = size.cumsum() - size
     total = int(size.sum())

@@ -78,7 +78,7 @@ def handle_code_texts(args: argparse.Namespace) -> int:
 
 def handle_evaluate(args: argparse.Namespace) -> int:
     """Compare the auto-coder (and a naive baseline) with the hand coding."""
-    from thesis_analysis.evaluation import run_evaluate
+    from thesis_analysis.pipeline import run_evaluate
 
     print(run_evaluate(Path(args.root)))
     return 0

@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 import spacy
 from nltk.stem.snowball import SnowballStemmer
-from spacy.attrs import LEMMA, ORTH, SENT_START
+from spacy.attrs import IDX, LEMMA, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -47,13 +47,15 @@ class NbLemmas:
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) == 0:
             return doc
-        orths = doc.to_array(ORTH)
+        orths = doc.to_array(ORTH).tolist()
         lemma_of = self._lemma_of
-        missing = {orth for orth in orths.tolist() if orth not in lemma_of}
-        for orth in missing:
-            lemma_of[orth] = self._register(orth)
-        lemmas = np.fromiter((lemma_of[o] for o in orths.tolist()), dtype=np.uint64)
-        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        try:
+            lemmas = [lemma_of[orth] for orth in orths]
+        except KeyError:
+            for orth in set(orths).difference(lemma_of):
+                lemma_of[orth] = self._register(orth)
+            lemmas = [lemma_of[orth] for orth in orths]
+        doc.from_array([LEMMA], np.array(lemmas, dtype=np.uint64).reshape(-1, 1))
         return doc
 
     def _register(self, orth: int) -> int:
@@ -68,8 +70,10 @@ class NbSentences:
     """spaCy component: Norwegian sentence boundaries (see the module docstring)."""
 
     def __init__(self, nlp: Language) -> None:
-        strings = nlp.vocab.strings
-        self._end_orths = np.array([strings.add(t) for t in SENTENCE_END], dtype=np.uint64)
+        abbreviations = {key for key in nlp.tokenizer.rules if len(key) > 1 and key.endswith(".")}
+        watched = frozenset(SENTENCE_END | abbreviations | {a.capitalize() for a in abbreviations})
+        # A lexeme flag is computed once per word type, so finding candidates is vectorised.
+        self._flag = nlp.vocab.add_flag(lambda text: text in watched)
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -77,11 +81,7 @@ class NbSentences:
             return doc
         starts = np.full(n, -1, dtype=np.int64)
         starts[0] = 1
-        orths = doc.to_array(ORTH)
-        candidates = set(np.flatnonzero(np.isin(orths, self._end_orths)).tolist())
-        if "." in doc.text:
-            candidates.update(t.i for t in doc if len(t.text) > 1 and t.text.endswith("."))
-        for i in sorted(candidates):
+        for i in np.flatnonzero(doc.to_array(self._flag)).tolist():
             token = doc[i]
             if token.text not in SENTENCE_END and token.lower_ in ABBREVIATIONS_BEFORE_NAMES:
                 continue
@@ -98,6 +98,19 @@ class NbSentences:
             starts[j] = 1
         doc.from_array([SENT_START], starts.astype(np.uint64).reshape(-1, 1))
         return doc
+
+
+def list_sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of the sentences of ``doc`` (after ``nb_sentences``),
+    from the first character of a sentence's first token to the last of its last token."""
+    if len(doc) == 0:
+        return []
+    table = doc.to_array([IDX, LENGTH, SENT_START]).astype(np.int64)
+    firsts = np.flatnonzero(table[:, 2] == 1)
+    lasts = np.append(firsts[1:] - 1, len(doc) - 1)
+    starts = table[firsts, 0]
+    ends = table[lasts, 0] + table[lasts, 1]
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
 @Language.factory("nb_lemmas")

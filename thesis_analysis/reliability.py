@@ -312,26 +312,19 @@ def compute_agreement(
     return pd.DataFrame([vars(stat(matrix)) for stat in STATISTICS])
 
 
-def _rows_for(
-    code: str, matrix: ReliabilityMatrix, unit: str, with_counts: bool = True
-) -> list[dict[str, object]]:
+CODE_COLUMNS = ["code", "statistic", "coder", "value", "n_units", "unit", "note"]
+
+
+def _rows_for(code: str, matrix: ReliabilityMatrix, unit: str) -> list[tuple]:
+    """Rows (in CODE_COLUMNS order) of the statistics and per-coder counts of one matrix."""
     stats = [compute_percent_agreement, compute_fleiss_kappa, compute_krippendorff_alpha]
     if len(matrix.coders) == 2:
         stats.insert(1, compute_cohen_kappa)
-    rows: list[dict[str, object]] = []
-    for stat in stats:
-        result = stat(matrix)
-        rows.append(
-            {"code": code, "statistic": result.statistic, "coder": None, "value": result.value,
-             "n_units": result.n_units, "unit": unit, "note": result.note}
-        )
-    if with_counts:
-        coded = (matrix.weights[:, None] * (matrix.values == 1)).sum(axis=0)
-        for name, n_coded in zip(matrix.coders, coded, strict=True):
-            rows.append(
-                {"code": code, "statistic": "n_coded", "coder": name, "value": float(n_coded),
-                 "n_units": matrix.n_units, "unit": unit, "note": ""}
-            )
+    results = [stat(matrix) for stat in stats]
+    rows = [(code, r.statistic, None, r.value, r.n_units, unit, r.note) for r in results]
+    coded = (matrix.weights[:, None] * (matrix.values == 1)).sum(axis=0)
+    for name, n_coded in zip(matrix.coders, coded, strict=True):
+        rows.append((code, "n_coded", name, float(n_coded), matrix.n_units, unit, ""))
     return rows
 
 
@@ -383,29 +376,22 @@ def compute_code_reliability(
     if len(coder_ids) < 2:
         raise ValueError(f"need at least two coders, got {list(coder_ids)}")
     if unit == "character":
-        matrices = build_character_matrices(
-            chosen, segments, codes, coder_ids, transcript_lengths
-        )
+        matrices = build_character_matrices(chosen, segments, codes, coder_ids, transcript_lengths)
     else:
         presence = build_presence(chosen, segments, codes, coder_ids, unit)
         matrices = [compress_binary(bits, coder_ids) for bits in presence]
-    rows: list[dict[str, object]] = []
-    for code, matrix in zip(codes, matrices, strict=True):
-        rows.extend(_rows_for(code, matrix, unit))
-    table = pd.DataFrame(rows, columns=["code", "statistic", "coder", "value", "n_units",
-                                        "unit", "note"])
-    stats = table[(table["statistic"] != "n_coded") & table["code"].isin(list(codes))]
-    for statistic, group in stats.groupby("statistic", sort=False):
+    rows = [
+        row for code, m in zip(codes, matrices, strict=True) for row in _rows_for(code, m, unit)
+    ]
+    table = pd.DataFrame(rows, columns=CODE_COLUMNS)
+    for statistic, group in table[table["statistic"] != "n_coded"].groupby("statistic", sort=False):
         defined = group["value"].dropna()
-        rows.append(
-            {"code": MACRO, "statistic": statistic, "coder": None,
-             "value": float(defined.mean()) if len(defined) else NAN,
-             "n_units": int(group["n_units"].max()), "unit": unit,
-             "note": f"mean over the {len(defined)} of {len(group)} codes where defined"}
-        )
+        mean = float(defined.mean()) if len(defined) else NAN
+        note = f"mean over the {len(defined)} of {len(group)} codes where defined"
+        rows.append((MACRO, statistic, None, mean, int(group["n_units"].max()), unit, note))
     if matrices:
         rows.extend(_rows_for(POOLED, stack_matrices(matrices), unit))
-    return pd.DataFrame(rows, columns=table.columns)
+    return pd.DataFrame(rows, columns=CODE_COLUMNS)
 
 
 def list_disagreements(
@@ -444,11 +430,15 @@ def list_disagreements(
     for c, s in zip(code_idx, seg_idx, strict=True):
         marks = presence[c, s]
         rows.append(
-            {"segment_id": seg_ids[s], "code": codes[c],
-             "coders_with": ", ".join(k for k, on in zip(coder_ids, marks, strict=True) if on),
-             "coders_without": ", ".join(
-                 k for k, on in zip(coder_ids, marks, strict=True) if not on),
-             "text": texts[s]}
+            {
+                "segment_id": seg_ids[s],
+                "code": codes[c],
+                "coders_with": ", ".join(k for k, on in zip(coder_ids, marks, strict=True) if on),
+                "coders_without": ", ".join(
+                    k for k, on in zip(coder_ids, marks, strict=True) if not on
+                ),
+                "text": texts[s],
+            }
         )
     columns = ["segment_id", "code", "coders_with", "coders_without", "text"]
     table = pd.DataFrame(rows, columns=columns)

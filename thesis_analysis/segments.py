@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from thesis_analysis.corpus import INTERVIEWER, Corpus, Turn
-from thesis_analysis.nlp import get_pipeline
+from thesis_analysis.nlp import get_pipeline, list_sentence_spans
 
 SEGMENT_COLUMNS = [
     "segment_id",
@@ -40,16 +40,6 @@ def compute_text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def iter_sentence_spans(doc: Doc) -> Iterator[tuple[int, int]]:
-    """Character spans of the sentences of ``doc``, trimmed of surrounding white space."""
-    for sent in doc.sents:
-        text = sent.text
-        left = len(text) - len(text.lstrip())
-        right = len(text.rstrip())
-        if right > left:
-            yield sent.start_char + left, sent.start_char + right
-
-
 def segment_turns(
     turns: Iterable[Turn], nlp: Language | None = None, batch_size: int = 256
 ) -> Iterator[tuple[Turn, int, int, int, Doc]]:
@@ -58,7 +48,7 @@ def segment_turns(
     turn_list = list(turns)
     texts = (turn.text for turn in turn_list)
     for turn, doc in zip(turn_list, nlp.pipe(texts, batch_size=batch_size), strict=True):
-        for number, (start, end) in enumerate(iter_sentence_spans(doc), start=1):
+        for number, (start, end) in enumerate(list_sentence_spans(doc), start=1):
             yield turn, number, turn.start + start, turn.start + end, doc
 
 

@@ -1,0 +1,53 @@
+"""Benchmark: ``code-texts`` on a CSV of ≥ 1,000,000 words against bare tokenization.
+
+Run: ``.venv/bin/python benchmarks/bench_code_texts.py [--words N]``. Writes the input and
+output CSVs to a temporary folder, prints words per second, the ratio to bare
+``spacy.blank("nb")`` tokenization of the same texts in the same run (target ≤ 2) and the
+peak memory of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import tempfile
+from pathlib import Path
+
+import spacy
+
+from thesis_analysis.autocode import AutoCoder
+from thesis_analysis.autocode_runs import code_csv
+from thesis_analysis.codebook import load_codebook
+
+from common import ROOT, count_words, make_texts, peak_memory_mib, time_call
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--words", type=int, default=1_000_000)
+    args = parser.parse_args()
+    texts = make_texts(args.words)
+    words = count_words(texts)
+    coder = AutoCoder(load_codebook(ROOT / "codebook.yaml"))
+    coder.nlp("Oppvarming av oppslagstabellen.")
+    blank = spacy.blank("nb")
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target = Path(tmp) / "texts.csv", Path(tmp) / "codings.csv"
+        with source.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "text"])
+            writer.writerows((f"t{i:07d}", text) for i, text in enumerate(texts))
+        memory_before = peak_memory_mib()
+        bare = time_call(lambda: sum(1 for _ in blank.pipe(texts, batch_size=256)))
+        coded = time_call(lambda: code_csv(source, target, coder, progress=False))
+        with target.open(encoding="utf-8") as handle:
+            rows = sum(1 for _ in handle) - 1
+    print(f"input: {len(texts):,} texts, {words:,} words; output: {rows:,} codings")
+    print(f"bare spacy.blank('nb') tokenization: {bare:6.2f} s  {words / bare:10,.0f} words/s")
+    print(f"code-texts (read, code, write CSV):  {coded:6.2f} s  {words / coded:10,.0f} words/s")
+    print(f"ratio code-texts / tokenization: {coded / bare:.2f} (target ≤ 2)")
+    print(f"peak memory: {peak_memory_mib():,.0f} MiB (before coding: {memory_before:,.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""Benchmark: segmentation (our pipeline + sentence spans) against bare tokenization.
+
+Run: ``.venv/bin/python benchmarks/bench_segment.py [--words N]``. Prints words per second of
+both and their ratio (target: ≤ 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import spacy
+
+from thesis_analysis.corpus import Turn
+from thesis_analysis.nlp import build_pipeline
+from thesis_analysis.segments import segment_turns
+
+from common import count_words, make_texts, peak_memory_mib, time_call
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--words", type=int, default=1_000_000)
+    args = parser.parse_args()
+    texts = make_texts(args.words)
+    words = count_words(texts)
+    turns = [Turn("bench", i, "X", "s", t, 0, len(t), 0) for i, t in enumerate(texts)]
+    blank = spacy.blank("nb")
+    ours = build_pipeline()
+    ours("Oppvarming av oppslagstabellen.")  # load the lemma table outside the timing
+    bare = time_call(lambda: sum(1 for _ in blank.pipe(texts, batch_size=256)))
+    segmented = time_call(lambda: sum(1 for _ in segment_turns(turns, ours)))
+    print(f"input: {len(texts):,} texts, {words:,} words")
+    print(f"bare spacy.blank('nb') tokenization: {bare:6.2f} s  {words / bare:10,.0f} words/s")
+    rate = words / segmented
+    print(f"segmentation (thesis_analysis):      {segmented:6.2f} s  {rate:10,.0f} words/s")
+    print(f"ratio segmentation / tokenization: {segmented / bare:.2f} (target ≤ 2)")
+    print(f"peak memory: {peak_memory_mib():,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

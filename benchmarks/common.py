@@ -1,0 +1,47 @@
+"""Shared helpers of the benchmark scripts: a large input made from the shipped corpus."""
+
+from __future__ import annotations
+
+import random
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from thesis_analysis.corpus import load_corpus  # noqa: E402
+
+
+def make_texts(min_words: int, seed: int = 2014) -> list[str]:
+    """Texts of 1–6 informant sentences drawn (seeded) from the corpus until ``min_words``."""
+    from thesis_analysis.segments import segment_corpus
+
+    corpus = load_corpus(ROOT / "transcripts")
+    sentences = segment_corpus(corpus, informants_only=True)["text"].tolist()
+    rng = random.Random(seed)
+    texts, words = [], 0
+    while words < min_words:
+        text = " ".join(rng.choice(sentences) for _ in range(rng.randint(1, 6)))
+        texts.append(text)
+        words += len(text.split())
+    return texts
+
+
+def count_words(texts: list[str]) -> int:
+    """Whitespace-separated words."""
+    return sum(len(t.split()) for t in texts)
+
+
+def time_call(function: Callable[[], object]) -> float:
+    """Seconds one call takes (wall clock)."""
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def peak_memory_mib() -> float:
+    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

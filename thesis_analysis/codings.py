@@ -1,0 +1,464 @@
+"""The coding store: one CSV per coder in ``codings/``, never a half-written file.
+
+``codings/<coder>.csv`` holds one row per coded segment and code, columns
+:data:`CODING_COLUMNS`, sorted by ``segment_id`` and ``code``, UTF-8 with LF line endings, so
+that the files diff well in git. Every save goes through :func:`write_csv_atomic`: a process
+killed in the middle of a save leaves the previous version intact (a stray ``.<name>.*.tmp``
+file may be left beside it; it is never read as data). Files whose name contains a second dot
+(``<coder>.rejected.csv``, see :mod:`thesis_analysis.panel`) or starts with a dot are not coder
+files. A coding remembers the ``segment_hash`` of the text it was made on, so that a changed
+transcript shows up in :func:`find_stale_codings` instead of codings silently moving.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from thesis_analysis.errors import InputError
+from thesis_analysis.writers import write_csv_atomic
+
+if TYPE_CHECKING:
+    from thesis_analysis.codebook import Codebook
+
+# Same as thesis_analysis.autocode_runs.CODING_COLUMNS (kept here so that importing the store
+# does not import spaCy); tests/test_codings.py checks that the two agree.
+CODING_COLUMNS = [
+    "segment_id",
+    "code",
+    "coder",
+    "start",
+    "end",
+    "snippet",
+    "memo",
+    "segment_hash",
+    "rule",
+    "evidence",
+    "evidence_start",
+    "evidence_end",
+    "codebook",
+]
+INTEGER_COLUMNS = ("start", "end", "evidence_start", "evidence_end")
+STALE_COLUMNS = ["coder", "segment_id", "code", "status", "old_snippet", "new_text"]
+DISAGREEMENT_COLUMNS = ["segment_id", "code", "coders_with", "coders_without", "text"]
+ADJUDICATED = "adjudicated"
+SNIPPET_LENGTH = 120
+CODER_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+SEGMENT_ID_PATTERN = re.compile(r"^\S+-t\d+-s\d+$")
+MAX_LISTED = 20
+
+
+def create_empty_codings() -> pd.DataFrame:
+    """An empty coding table with :data:`CODING_COLUMNS` and their dtypes."""
+    return normalise_codings(pd.DataFrame(columns=CODING_COLUMNS))
+
+
+def normalise_codings(frame: pd.DataFrame, sort: bool = True) -> pd.DataFrame:
+    """Coding table in canonical form: columns in order, dtypes fixed, sorted, fresh index.
+
+    Text columns are ``str`` (missing = ``""``); :data:`INTEGER_COLUMNS` are nullable
+    ``Int64``. Rows are sorted by ``coder``, ``segment_id``, ``code`` unless ``sort`` is false.
+    """
+    work = frame[CODING_COLUMNS].copy()
+    for column in CODING_COLUMNS:
+        if column in INTEGER_COLUMNS:
+            text = work[column].astype("string").str.strip()
+            work[column] = pd.to_numeric(text.mask(text == "")).astype("Int64")
+        else:
+            work[column] = work[column].fillna("").astype(str)
+    if not sort:
+        return work.reset_index(drop=True)
+    return work.sort_values(["coder", "segment_id", "code"], kind="mergesort", ignore_index=True)
+
+
+def list_coder_files(folder: Path) -> list[Path]:
+    """The coder files of a codings folder (``<coder>.csv``), sorted by coder."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder; codings live in codings/<coder>.csv")
+    return sorted(
+        p
+        for p in folder.glob("*.csv")
+        if p.is_file() and not p.name.startswith(".") and "." not in p.stem
+    )
+
+
+def check_codings(
+    frame: pd.DataFrame,
+    path: Path,
+    codebook: Codebook | None = None,
+    lines: Sequence[int] | None = None,
+) -> list[str]:
+    """Problems of one coder's table (``frame`` in canonical form), as messages.
+
+    Checks that the coder matches the file name, segment ids look like ``TL1-t012-s03``,
+    codes are given, known and codable (with ``codebook``), and no segment has a code twice.
+    ``lines`` are the file lines of the rows (for messages); without them rows are named by
+    segment.
+    """
+    coder = Path(path).stem
+    known = set(codebook.ids()) if codebook is not None else set()
+    codable = set(codebook.codable_ids()) if codebook is not None else set()
+    problems: list[str] = []
+    seen: dict[tuple[str, str], str] = {}
+    for position, row in enumerate(frame.itertuples(index=False)):
+        where = f"{path}:{lines[position]}" if lines is not None else f"{path} ({row.segment_id})"
+        if row.coder != coder:
+            problems.append(
+                f"{where}: coder {row.coder!r} does not match the file name {coder!r}; each "
+                f"coder has one file codings/<coder>.csv: correct the coder or move the row"
+            )
+        if not SEGMENT_ID_PATTERN.match(row.segment_id):
+            problems.append(
+                f"{where}: segment id {row.segment_id!r} is not like 'TL1-t012-s03'; "
+                "correct it from the segments table"
+            )
+        if not row.code:
+            problems.append(f"{where}: the code is empty; give a code id from the codebook")
+        elif codebook is not None and row.code not in known:
+            problems.append(
+                f"{where}: code {row.code!r} is not in the codebook; add it to codebook.yaml, "
+                "or correct or delete this row"
+            )
+        elif codebook is not None and row.code not in codable:
+            children = [getattr(c, "id", c) for c in codebook.children(row.code)]
+            problems.append(
+                f"{where}: code {row.code!r} is a grouping node (codable: false); code one of "
+                f"its children instead ({', '.join(children) or 'none defined'})"
+            )
+        key = (row.segment_id, row.code)
+        if key in seen:
+            problems.append(
+                f"{where}: segment {row.segment_id} has code {row.code!r} twice (also "
+                f"{seen[key]}); keep one row per segment and code"
+            )
+        seen.setdefault(key, where)
+    return problems
+
+
+def raise_problems(problems: list[str]) -> None:
+    """Raise :class:`InputError` listing ``problems`` (the first :data:`MAX_LISTED`)."""
+    if problems:
+        listing = "\n".join(f"  {p}" for p in problems[:MAX_LISTED])
+        more = f"\n  … and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
+        raise InputError(f"{len(problems)} problem(s) in the codings:\n{listing}{more}")
+
+
+def read_coder_rows(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """Parse a coder file into a table (unsorted) and the first file line of every row."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not UTF-8; save the file as UTF-8") from None
+    if not text.strip():
+        raise InputError(
+            f"{path}:1: the file is empty; it needs at least the header line "
+            f"{','.join(CODING_COLUMNS)} (or delete the file)"
+        )
+    reader = csv.reader(io.StringIO(text.replace("\r\n", "\n"), newline=""))
+    header = next(reader)
+    if header != CODING_COLUMNS:
+        raise InputError(
+            f"{path}:1: the columns must be exactly {','.join(CODING_COLUMNS)}; "
+            f"found {','.join(header)}"
+        )
+    rows, lines, problems = [], [], []
+    previous_end = reader.line_num
+    for record in reader:
+        line, previous_end = previous_end + 1, reader.line_num
+        if not record:
+            continue
+        if len(record) != len(CODING_COLUMNS):
+            problems.append(f"{path}:{line}: {len(record)} fields, expected {len(header)}")
+            continue
+        for column in INTEGER_COLUMNS:
+            value = record[CODING_COLUMNS.index(column)]
+            if value and not re.fullmatch(r"-?\d+", value):
+                problems.append(f"{path}:{line}: {column} {value!r} is not a whole number")
+        rows.append(record)
+        lines.append(line)
+    raise_problems(problems)
+    frame = pd.DataFrame(rows, columns=CODING_COLUMNS, dtype=str)
+    return normalise_codings(frame, sort=False), lines
+
+
+def load_coder_file(path: Path, codebook: Codebook | None = None) -> pd.DataFrame:
+    """Load and check one coder's file ``codings/<coder>.csv``.
+
+    Parameters
+    ----------
+    path : the file; its name (without ``.csv``) is the coder.
+    codebook : when given, codes must be in it and codable.
+
+    Returns
+    -------
+    DataFrame with :data:`CODING_COLUMNS` (text columns ``str``, offsets ``Int64``), sorted by
+    ``segment_id`` and ``code``: ``segment_id``, ``code``, ``coder``, ``start``/``end`` (the
+    segment's body offsets when coded), ``snippet`` (its text, shortened), ``memo``,
+    ``segment_hash`` (hash of the text coded), ``rule``/``evidence``/``evidence_start``/
+    ``evidence_end`` (auto-coder only) and ``codebook`` (short hash of the codebook used).
+
+    Raises
+    ------
+    InputError
+        Unreadable or non-UTF-8 file, wrong columns, bad numbers, or any problem of
+        :func:`check_codings`; the message names the file and line and what to do.
+    """
+    path = Path(path)
+    frame, lines = read_coder_rows(path)
+    raise_problems(check_codings(frame, path, codebook, lines))
+    return normalise_codings(frame)
+
+
+def load_codings(folder: Path, codebook: Codebook | None = None) -> pd.DataFrame:
+    """Load every coder file of ``folder`` (see :func:`load_coder_file`).
+
+    Returns
+    -------
+    DataFrame with :data:`CODING_COLUMNS`, all coders, sorted by ``coder``, ``segment_id``,
+    ``code``. Temporary files and sidecars (``<coder>.rejected.csv``) are not read.
+    """
+    frames = [load_coder_file(path, codebook) for path in list_coder_files(folder)]
+    if not frames:
+        return create_empty_codings()
+    return normalise_codings(pd.concat(frames, ignore_index=True))
+
+
+def save_coder_file(path: Path, frame: pd.DataFrame, codebook: Codebook | None = None) -> None:
+    """Check, sort and atomically write one coder's codings to ``path``.
+
+    ``frame`` must have exactly :data:`CODING_COLUMNS` (in any order) and only the coder
+    named by the file name. Raises :class:`InputError` (nothing is written) otherwise.
+    """
+    path = Path(path)
+    if not CODER_PATTERN.match(path.stem) or path.suffix != ".csv":
+        raise InputError(f"{path}: a coder file is named <coder>.csv, coder = letters, digits, _-")
+    if sorted(frame.columns) != sorted(CODING_COLUMNS):
+        raise InputError(
+            f"{path}: the table's columns must be exactly {', '.join(CODING_COLUMNS)}; "
+            f"got {', '.join(map(str, frame.columns))}"
+        )
+    canonical = normalise_codings(frame)
+    raise_problems(check_codings(canonical, path, codebook))
+    write_csv_atomic(path, canonical)
+
+
+def find_stale_codings(codings: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """Codings made on text that has changed since, or on segments that no longer exist.
+
+    Parameters
+    ----------
+    codings : coding table (``coder``, ``segment_id``, ``code``, ``snippet``,
+        ``segment_hash``). Codings without a ``segment_hash`` are only checked for a
+        missing segment.
+    segments : the current segments table (``segment_id``, ``text``, ``segment_hash``).
+
+    Returns
+    -------
+    DataFrame with columns ``coder``, ``segment_id``, ``code``, ``status`` (``changed``: the
+    segment's text is not the text coded; ``missing``: no such segment any more),
+    ``old_snippet`` (the coded text as stored) and ``new_text`` (the segment's text now,
+    ``""`` when missing); sorted by coder, segment id, code.
+    """
+    texts = dict(zip(segments["segment_id"], segments["text"], strict=True))
+    hashes = dict(zip(segments["segment_id"], segments["segment_hash"], strict=True))
+    rows = []
+    for row in codings.itertuples(index=False):
+        if row.segment_id not in texts:
+            status, new_text = "missing", ""
+        elif not row.segment_hash or row.segment_hash == hashes[row.segment_id]:
+            continue
+        else:
+            status, new_text = "changed", texts[row.segment_id]
+        rows.append((row.coder, row.segment_id, row.code, status, row.snippet, new_text))
+    frame = pd.DataFrame(rows, columns=STALE_COLUMNS)
+    return frame.sort_values(STALE_COLUMNS[:3], kind="mergesort", ignore_index=True)
+
+
+def merge_coders(
+    codings: pd.DataFrame, coders: Sequence[str], segments: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Adjudicate several coders: what they all agree on, and every disagreement.
+
+    Parameters
+    ----------
+    codings : coding table of (at least) the given coders.
+    coders : two or more coder ids; their order orders ``coders_with``/``coders_without``.
+    segments : the segments table (``segment_id``, ``text``) for the disagreements' text.
+
+    Returns
+    -------
+    adjudicated : DataFrame with :data:`CODING_COLUMNS`, coder ``adjudicated``: one row per
+        (segment, code) every coder applied, the other columns from the first coder's row
+        (in ``coders`` order) and ``memo`` joining the coders' memos (``coder: memo; …``).
+    disagreements : DataFrame with columns ``segment_id``, ``code``, ``coders_with``,
+        ``coders_without`` (coder ids joined by ``", "``) and ``text`` (the segment's text
+        now, else the coded snippet), one row per (segment, code) applied by some but not
+        all coders; sorted by segment id and code.
+    """
+    coders = list(dict.fromkeys(coders))
+    if len(coders) < 2:
+        raise InputError(f"merging needs two or more coders; got {coders}")
+    chosen = normalise_codings(codings[codings["coder"].isin(coders)])
+    texts = dict(zip(segments["segment_id"], segments["text"], strict=True))
+    agreed, disagreements = [], []
+    for (segment_id, code), group in chosen.groupby(["segment_id", "code"], sort=True):
+        by_coder = {row["coder"]: row for row in group.to_dict("records")}
+        with_ = [c for c in coders if c in by_coder]
+        if len(with_) == len(coders):
+            first = dict(by_coder[coders[0]])
+            memos = [f"{c}: {by_coder[c]['memo']}" for c in coders if by_coder[c]["memo"]]
+            agreed.append({**first, "coder": ADJUDICATED, "memo": "; ".join(memos)})
+        else:
+            without = ", ".join(c for c in coders if c not in by_coder)
+            text = texts.get(segment_id, by_coder[with_[0]]["snippet"])
+            disagreements.append((segment_id, code, ", ".join(with_), without, text))
+    adjudicated = pd.DataFrame(agreed, columns=CODING_COLUMNS)
+    return normalise_codings(adjudicated), pd.DataFrame(disagreements, columns=DISAGREEMENT_COLUMNS)
+
+
+class CodingStore:
+    """Code by hand from Python: every change is saved at once to ``<folder>/<coder>.csv``.
+
+    Parameters
+    ----------
+    folder : the codings folder (created on the first save).
+    coder : the coder id, also the file name (letters, digits, ``_``, ``-``).
+    codebook : the codebook; only its codable codes can be added.
+    segments : the segments table; ``start``, ``end``, ``snippet`` and ``segment_hash`` of a
+        new coding are taken from it.
+
+    The file is read again before a change if another process (another notebook) has
+    replaced it since, so that two kernels coding as the same coder do not undo each other's
+    saves. Codings of changed or vanished segments are kept; :meth:`stale` lists them.
+    """
+
+    def __init__(
+        self, folder: Path, coder: str, codebook: Codebook, segments: pd.DataFrame
+    ) -> None:
+        if not CODER_PATTERN.match(coder):
+            raise InputError(f"coder {coder!r}: use 1-40 letters, digits, _ or - (a file name)")
+        self.folder = Path(folder)
+        self.coder = coder
+        self.codebook = codebook
+        self.path = self.folder / f"{coder}.csv"
+        if segments["segment_id"].duplicated().any():
+            raise InputError("the segments table has duplicate segment ids; segment it again")
+        self.segments = segments.set_index("segment_id", drop=False)
+        self._frame = create_empty_codings()
+        self._stamp: tuple[int, int, int] | None = None
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the coder's file again (an absent file is an empty table)."""
+        exists = self.path.exists()
+        loaded = load_coder_file(self.path, self.codebook) if exists else create_empty_codings()
+        self._frame = loaded
+        self._stamp = self._read_stamp()
+
+    def _read_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def _sync(self) -> None:
+        if self._read_stamp() != self._stamp:
+            self.reload()
+
+    def _save(self, frame: pd.DataFrame) -> None:
+        save_coder_file(self.path, frame, self.codebook)
+        self._frame = normalise_codings(frame)
+        self._stamp = self._read_stamp()
+
+    def _check(self, segment_id: str, code: str) -> None:
+        if code not in set(self.codebook.ids()):
+            raise InputError(f"code {code!r} is not in the codebook; add it to codebook.yaml")
+        if code not in set(self.codebook.codable_ids()):
+            raise InputError(f"code {code!r} is a grouping node; code one of its children")
+        if segment_id not in self.segments.index:
+            raise InputError(f"segment {segment_id!r} is not in the segments table; check the id")
+
+    def _mask(self, segment_id: str, code: str) -> pd.Series:
+        return (self._frame["segment_id"] == segment_id) & (self._frame["code"] == code)
+
+    def add(self, segment_id: str, code: str, memo: str = "") -> bool:
+        """Code ``segment_id`` with ``code``; return False if it already was (then unchanged)."""
+        self._check(segment_id, code)
+        self._sync()
+        if self._mask(segment_id, code).any():
+            return False
+        segment = self.segments.loc[segment_id]
+        row = {
+            "segment_id": segment_id,
+            "code": code,
+            "coder": self.coder,
+            "start": int(segment["start"]),
+            "end": int(segment["end"]),
+            "snippet": str(segment["text"])[:SNIPPET_LENGTH],
+            "memo": memo.replace("\r\n", "\n"),
+            "segment_hash": str(segment["segment_hash"]),
+            "rule": "",
+            "evidence": "",
+            "evidence_start": None,
+            "evidence_end": None,
+            "codebook": self.codebook.short_hash(),
+        }
+        self._save(pd.concat([self._frame, normalise_codings(pd.DataFrame([row]))]))
+        return True
+
+    def remove(self, segment_id: str, code: str) -> bool:
+        """Remove a coding; return False if there was none."""
+        self._sync()
+        mask = self._mask(segment_id, code)
+        if not mask.any():
+            return False
+        self._save(self._frame[~mask])
+        return True
+
+    def set_memo(self, segment_id: str, code: str, memo: str) -> None:
+        """Replace the memo of an existing coding."""
+        self._sync()
+        mask = self._mask(segment_id, code)
+        if not mask.any():
+            raise InputError(
+                f"{self.path}: segment {segment_id} has no code {code!r}; add the code first"
+            )
+        memo = memo.replace("\r\n", "\n")
+        if (self._frame.loc[mask, "memo"] == memo).all():
+            return
+        frame = self._frame.copy()
+        frame.loc[mask, "memo"] = memo
+        self._save(frame)
+
+    def list(self, segment_id: str | None = None, code: str | None = None) -> pd.DataFrame:
+        """The coder's codings (:data:`CODING_COLUMNS`), optionally of one segment or code."""
+        self._sync()
+        keep = pd.Series(True, index=self._frame.index)
+        if segment_id is not None:
+            keep &= self._frame["segment_id"] == segment_id
+        if code is not None:
+            keep &= self._frame["code"] == code
+        return self._frame[keep].reset_index(drop=True)
+
+    def codes_of(self, segment_id: str) -> set[str]:
+        """The codes the coder gave ``segment_id``."""
+        return set(self.list(segment_id=segment_id)["code"])
+
+    def stale(self) -> pd.DataFrame:
+        """The coder's stale codings, see :func:`find_stale_codings`."""
+        self._sync()
+        return find_stale_codings(self._frame, self.segments.reset_index(drop=True))
