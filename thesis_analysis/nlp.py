@@ -36,27 +36,50 @@ ABBREVIATIONS_BEFORE_NAMES = frozenset(
 
 
 class NbLemmas:
-    """spaCy component: lemma per token, stemmed compound head as the lexeme's norm."""
+    """spaCy component: lemma per token, stemmed compound head as the lexeme's norm.
+
+    The orth → lemma map is kept as two sorted numpy arrays (looked up with
+    ``searchsorted``, no Python per token) plus a small dict of words met since the arrays
+    were last rebuilt, merged into the arrays once it holds :attr:`MERGE_AT` words and a quarter of the
+    arrays' size (so rebuilding stays rare as the vocabulary grows).
+    """
+
+    MERGE_AT = 256
 
     def __init__(self, nlp: Language, lemmatizer: Lemmatizer) -> None:
         self._vocab = nlp.vocab
         self._lemmatizer = lemmatizer
         self._stemmer = SnowballStemmer("norwegian")
-        self._lemma_of: dict[int, int] = {}
+        self._keys = np.zeros(1, dtype=np.uint64)
+        self._values = np.zeros(1, dtype=np.uint64)
+        self._recent: dict[int, int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) == 0:
             return doc
-        orths = doc.to_array(ORTH).tolist()
-        lemma_of = self._lemma_of
-        try:
-            lemmas = [lemma_of[orth] for orth in orths]
-        except KeyError:
-            for orth in set(orths).difference(lemma_of):
-                lemma_of[orth] = self._register(orth)
-            lemmas = [lemma_of[orth] for orth in orths]
-        doc.from_array([LEMMA], np.array(lemmas, dtype=np.uint64).reshape(-1, 1))
+        orths = doc.to_array(ORTH)
+        positions = np.searchsorted(self._keys, orths).clip(max=len(self._keys) - 1)
+        found = self._keys[positions] == orths
+        lemmas = self._values[positions]
+        if not found.all():
+            recent = self._recent
+            for index in np.flatnonzero(~found).tolist():
+                orth = int(orths[index])
+                lemma = recent.get(orth)
+                if lemma is None:
+                    lemma = recent[orth] = self._register(orth)
+                lemmas[index] = lemma
+            if len(recent) >= max(self.MERGE_AT, len(self._keys) // 4):
+                self._merge_recent()
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
+
+    def _merge_recent(self) -> None:
+        keys = np.concatenate([self._keys, np.fromiter(self._recent, dtype=np.uint64)])
+        values = np.concatenate([self._values, np.fromiter(self._recent.values(), dtype=np.uint64)])
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._values = keys[order], values[order]
+        self._recent = {}
 
     def _register(self, orth: int) -> int:
         strings = self._vocab.strings

@@ -128,6 +128,7 @@ class CodingPanel:
         self.tree = list_code_tree(codebook)
         self.filtered: list[str] = []
         self.current: str | None = None
+        self.stale_note = ""
         self._busy = 0
         self._build_widgets()
         self.apply_filters()
@@ -149,6 +150,7 @@ class CodingPanel:
             return
         try:
             action()
+            self.status.value = self.stale_note
         except InputError as exc:
             self.status.value = f"<b>Not saved:</b> {escape(str(exc))}"
             self._show()
@@ -266,8 +268,7 @@ class CodingPanel:
             keep &= self.segments["section"] == section
         if code != ALL:
             with_code = set(self.store.list(code=code)["segment_id"])
-            pending = self.suggestions[self.suggestions["code"] == code]["segment_id"]
-            with_code |= {s for s in pending if self._is_pending(s, code)}
+            with_code |= set(self._pending(self.suggestions, code)["segment_id"])
             keep &= self.segments["segment_id"].isin(with_code)
         if uncoded_only:
             keep &= ~self.segments["segment_id"].isin(coded)
@@ -285,12 +286,13 @@ class CodingPanel:
         if self.current not in self.filtered:
             self.current = self.filtered[0] if self.filtered else None
         stale = len(self.store.stale())
-        self.status.value = (
-            f"<b>{stale} of your codings are stale</b> (the transcript changed): see "
+        self.stale_note = (
+            f"<b>{stale} of your codings are stale</b> (the transcript changed since): see "
             "<code>store.stale()</code>"
             if stale
             else ""
         )
+        self.status.value = self.stale_note
         self._show()
         return list(self.filtered)
 
@@ -340,19 +342,23 @@ class CodingPanel:
             raise InputError("tick a code first: a memo belongs to a coding")
         self.store.set_memo(self.current, self.memo_code.value, memo)
 
-    def _is_pending(self, segment_id: str, code: str) -> bool:
-        rejected = (self.rejected["segment_id"] == segment_id) & (self.rejected["code"] == code)
-        return not rejected.any() and code not in self.store.codes_of(segment_id)
+    def _pending(self, rows: pd.DataFrame, code: str | None = None) -> pd.DataFrame:
+        """The suggestion ``rows`` (of ``code``) the coder has neither coded nor rejected."""
+        if code is not None:
+            rows = rows[rows["code"] == code]
+        codings = self.store.list()
+        done = set(zip(codings["segment_id"], codings["code"], strict=True))
+        done |= set(zip(self.rejected["segment_id"], self.rejected["code"], strict=True))
+        keys = zip(rows["segment_id"], rows["code"], strict=True)
+        return rows[pd.Series([key not in done for key in keys], index=rows.index, dtype=bool)]
 
     def pending_suggestions(self) -> pd.DataFrame:
         """Suggestions for the current segment not yet coded, accepted or rejected."""
-        rows = self.suggestions[self.suggestions["segment_id"] == self.current]
-        keep = [self._is_pending(self.current, c) for c in rows["code"]]
-        return rows[keep].sort_values("code", kind="mergesort")
+        rows = self._pending(self.suggestions[self.suggestions["segment_id"] == self.current])
+        return rows.sort_values("code", kind="mergesort")
 
     def _suggestion(self, code: str) -> pd.Series:
-        rows = self.pending_suggestions()
-        rows = rows[rows["code"] == code]
+        rows = self._pending(self.pending_suggestions(), code)
         if rows.empty:
             raise InputError(f"no pending suggestion of {code!r} for {self.current}")
         return rows.iloc[0]
@@ -410,8 +416,8 @@ class CodingPanel:
             self.memo_code.options = memo_options
             if chosen in codes:
                 self.memo_code.value = chosen
-            memo_rows = self.store.list(seg_id, self.memo_code.value) if codes else None
-            self.memo.value = memo_rows["memo"].iloc[0] if memo_rows is not None else ""
+            memos = self.store.list(seg_id, self.memo_code.value)["memo"] if codes else []
+            self.memo.value = memos.iloc[0] if len(memos) else ""
             self.memo.disabled = not codes
             position = self.filtered.index(seg_id) if seg_id else 0
             self.segment_dropdown.value = seg_id

@@ -77,4 +77,4 @@ def load_fake_codebook(path: Path) -> FakeCodebook:
                 color=entry.get("color"),
             )
         )
-    return FakeCodebook(tuple(codes), hashlib.sha256(raw).hexdigest()[:8])
+    return FakeCodebook(tuple(codes), hashlib.sha256(raw).hexdigest()[:12])
