@@ -1,10 +1,12 @@
 """The auto-coder: codebook rules → spaCy matchers → codings with evidence.
 
-Rule semantics are specified in ``docs/codebook-format.md``. Every term, phrase and
-exclusion is compiled once into three :class:`~spacy.matcher.PhraseMatcher` s, on ``LOWER``
-(the word as written), ``LEMMA`` (our lemma) and ``NORM`` (the Snowball stem of the compound
-head, set by :mod:`thesis_analysis.nlp`); phrases with ``*`` go to a :class:`Matcher`. The
-matchers run in compiled code; Python only looks at the (few) matches.
+Rule semantics are specified in ``docs/codebook-format.md``. Every distinct term, phrase and
+exclusion of the codebook is one key of three :class:`~spacy.matcher.PhraseMatcher` s, on
+``LOWER`` (the word as written), ``LEMMA`` (our lemma) and ``NORM`` (the Snowball stem of the
+compound head, set by :mod:`thesis_analysis.nlp`). A phrase with ``*`` is matched as its
+parts, which must then stand one word apart per ``*``. The matchers run in compiled code;
+Python looks only at the codes that a match in the sentence can trigger, with per-token facts
+read as arrays.
 """
 
 from __future__ import annotations
@@ -13,16 +15,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 
-from thesis_analysis.codebook import Codebook, Rules
+from thesis_analysis.codebook import Code, Codebook
 from thesis_analysis.nlp import get_pipeline
 
 NEGATIONS = frozenset({"ikke", "aldri", "ingen", "intet", "ingenting", "verken", "neppe", "uten"})
 NEGATION_WINDOW = 3
-SEP = "\x1f"
+WILDCARD = "*"
+
+Spans = dict[int, list[tuple[int, int]]]  # matcher key → token spans in one sentence
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,23 @@ class Hit:
     end: int
 
 
+@dataclass(frozen=True)
+class CompiledCode:
+    """A code's rules with every term and phrase replaced by its matcher key."""
+
+    id: str
+    negation: str | None
+    single: dict[int, tuple[str, ...]]  # key → rule labels of terms and plain phrases
+    wild: tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...]  # (label, part keys, gaps)
+    near: tuple[tuple[int, tuple[frozenset[int], ...], int], ...]  # (number, groups, window)
+    exclude: frozenset[int]
+
+    def triggers(self) -> set[int]:
+        """The keys whose match may make this code fire."""
+        keys = set(self.single) | {parts[0] for _, parts, _ in self.wild}
+        return keys | {k for _, groups, _ in self.near for k in groups[0]}
+
+
 class AutoCoder:
     """Apply a codebook's rules to Norwegian text.
 
@@ -59,161 +82,236 @@ class AutoCoder:
         self.nlp = nlp or get_pipeline()
         self.coder = "auto"
         vocab = self.nlp.vocab
-        self._matchers = {
-            attr: PhraseMatcher(vocab, attr=attr) for attr in ("LOWER", "LEMMA", "NORM")
-        }
-        self._wildcards = Matcher(vocab)
-        self._negation = {code.id: code.rules.negation for code in codebook.codes}
-        self._near: dict[str, list[tuple[int, tuple[tuple[str, ...], ...], int]]] = {}
-        for code in codebook.codes:
-            if code.codable:
-                self._compile_code(code.id, code.rules)
+        self._matchers = [PhraseMatcher(vocab, attr=attr) for attr in ("LOWER", "LEMMA", "NORM")]
+        self._keys: set[int] = set()
+        self._negation_flag = vocab.add_flag(lambda text: text.lower() in NEGATIONS)
+        self._codes = {c.id: self._compile_code(c) for c in codebook.codes if c.codable}
+        self._triggered_by: dict[int, tuple[str, ...]] = {}
+        for code in self._codes.values():
+            for key in code.triggers():
+                self._triggered_by[key] = (*self._triggered_by.get(key, ()), code.id)
 
     # -- compiling ---------------------------------------------------------------------------
-    def _compile_code(self, code_id: str, rules: Rules) -> None:
-        for term in rules.terms:
-            self._add_item(code_id, "term", term)
+    def _compile_code(self, code: Code) -> CompiledCode:
+        rules = code.rules
+        single: dict[int, tuple[str, ...]] = {}
+        wild = []
+        labelled = [(t, f"term:{t}") for t in rules.terms]
         for phrase in rules.phrases:
-            self._add_item(code_id, "phrase", phrase)
-        for item in rules.exclude:
-            self._add_item(code_id, "exclude", item)
-        for number, near in enumerate(rules.near):
-            for group_number, group in enumerate(near.groups):
-                for item in group:
-                    self._add_item(code_id, f"near{number}.{group_number}", item)
-            self._near.setdefault(code_id, []).append((number, near.groups, near.window))
-
-    def _add_item(self, code_id: str, kind: str, item: str) -> None:
-        exact = item.startswith("=")
-        text = item.removeprefix("=").strip().lower()
-        key = SEP.join((code_id, kind, item))
-        words = text.split()
-        if "*" in words:
-            self._wildcards.add(
-                key, [self._wildcard_pattern(words, attr) for attr in ("LOWER", "LEMMA")]
-            )
-            return
-        lower_doc = self.nlp.make_doc(text)
-        lemma_doc = self.nlp.get_pipe("nb_lemmas")(self.nlp.make_doc(text))
-        self._matchers["LOWER"].add(key, [lower_doc])
-        self._matchers["LEMMA"].add(key, [lemma_doc, self._as_lemmas(text)])
-        if not exact:
-            self._matchers["NORM"].add(key, [lemma_doc])
-
-    def _as_lemmas(self, text: str) -> Doc:
-        doc = self.nlp.make_doc(text)
-        for token in doc:
-            token.lemma_ = token.lower_
-        return doc
-
-    def _wildcard_pattern(self, words: list[str], attr: str) -> list[dict]:
-        lemmatize = self.nlp.get_pipe("nb_lemmas")
-        pattern: list[dict] = []
-        for word in words:
-            if word == "*":
-                pattern.append({})
-            elif attr == "LOWER":
-                pattern.append({"LOWER": word})
+            if WILDCARD in phrase.split():
+                wild.append(self._compile_wildcard(phrase))
             else:
-                pattern.append({"LEMMA": lemmatize(self.nlp.make_doc(word))[0].lemma_})
-        return pattern
+                labelled.append((phrase, f"phrase:{phrase}"))
+        for item, label in labelled:
+            key = self._add_key(item)
+            single[key] = (*single.get(key, ()), label)
+        near = tuple(
+            (
+                n,
+                tuple(frozenset(self._add_key(t) for t in group) for group in rule.groups),
+                rule.window,
+            )
+            for n, rule in enumerate(rules.near)
+        )
+        exclude = frozenset(self._add_key(t) for t in rules.exclude)
+        return CompiledCode(code.id, rules.negation, single, tuple(wild), near, exclude)
+
+    def _compile_wildcard(self, phrase: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+        parts: list[list[str]] = [[]]
+        gaps: list[int] = []
+        for word in phrase.split():
+            if word != WILDCARD:
+                parts[-1].append(word)
+                continue
+            if parts[-1]:
+                parts.append([])
+                gaps.append(0)
+            gaps[-1] += 1
+        keys = tuple(self._add_key(" ".join(words)) for words in parts if words)
+        return f"phrase:{phrase}", keys, tuple(gaps[: len(keys) - 1])
+
+    def _add_key(self, item: str) -> int:
+        """The matcher key of ``item``; items with the same words share one key."""
+        key = item.strip().lower()
+        match_id = self.nlp.vocab.strings.add(key)
+        if match_id in self._keys:
+            return match_id
+        self._keys.add(match_id)
+        text = key.removeprefix("=").strip()
+        lemma_doc = self.nlp.get_pipe("nb_lemmas")(self.nlp.make_doc(text))
+        as_written = self.nlp.make_doc(text)
+        for token in as_written:
+            token.lemma_ = token.lower_
+        lower, lemma, norm = self._matchers
+        lower.add(key, [self.nlp.make_doc(text)])
+        lemma.add(key, [lemma_doc, as_written])
+        # A compound term ("resultatmål") must not match its head alone ("målene").
+        last = self.nlp.get_pipe("nb_lemmas").analyse(lemma_doc[-1].text)
+        if not key.startswith("=") and last.lemma == last.head:
+            norm.add(key, [lemma_doc])
+        return match_id
 
     # -- coding ------------------------------------------------------------------------------
-    def code_doc(self, doc: Doc) -> list[list[Hit]]:
-        """Code each sentence of ``doc``; return one list of hits per sentence."""
-        matches: set[tuple[str, int, int]] = set()
-        strings = self.nlp.vocab.strings
-        for matcher in self._matchers.values():
-            matches.update((strings[m], s, e) for m, s, e in matcher(doc))
-        matches.update((strings[m], s, e) for m, s, e in self._wildcards(doc))
-        sentences = list(doc.sents)
-        by_sentence: list[list[tuple[str, int, int]]] = [[] for _ in sentences]
-        starts = [s.start for s in sentences]
-        for key, start, end in matches:
-            index = _find_sentence(starts, start)
-            by_sentence[index].append((key, start, end))
-        return [
-            self._code_sentence(sent, found)
-            for sent, found in zip(sentences, by_sentence, strict=True)
-        ]
+    def code_doc(self, doc: Doc, text: str | None = None) -> list[list[Hit]]:
+        """Code each sentence of ``doc``; return one list of hits per sentence.
 
-    def _code_sentence(self, sent: Span, found: list[tuple[str, int, int]]) -> list[Hit]:
-        per_code: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
-        for key, start, end in sorted(found, key=lambda m: (m[1], m[2], m[0])):
-            code_id, kind, item = key.split(SEP)
-            per_code[code_id].append((kind, item, start, end))
+        ``text`` is the text ``doc`` was made from, if at hand (saves rebuilding it).
+        """
+        if len(doc) == 0:
+            return []
+        facts = doc.to_array([SENT_START, IDX, LENGTH, self._negation_flag]).astype(np.int64)
+        sentence_starts = np.flatnonzero(facts[:, 0] == 1)
+        found: set[tuple[int, int, int]] = set()
+        for matcher in self._matchers:
+            found.update(matcher(doc))
+        view = _DocView(doc.text if text is None else text, facts, sentence_starts)
+        per_sentence: list[Spans] = [defaultdict(list) for _ in sentence_starts]
+        matches = sorted(found, key=lambda m: (m[1], m[2], m[0]))
+        starts = np.fromiter((m[1] for m in matches), dtype=np.int64, count=len(matches))
+        sentences = np.searchsorted(sentence_starts, starts, side="right") - 1
+        for (key, start, end), sentence in zip(matches, sentences.tolist(), strict=True):
+            per_sentence[sentence][key].append((start, end))
+        return [self._code_sentence(view, n, spans) for n, spans in enumerate(per_sentence)]
+
+    def _code_sentence(self, view: _DocView, sentence: int, spans: Spans) -> list[Hit]:
+        present = spans.keys()
+        triggered = {c for key in present for c in self._triggered_by.get(key, ())}
         hits: list[Hit] = []
-        doc = sent.doc
-        for code_id in sorted(per_code):
-            items = per_code[code_id]
-            if any(kind == "exclude" for kind, *_ in items):
+        for code_id in sorted(triggered):
+            code = self._codes[code_id]
+            if not code.exclude.isdisjoint(present):
                 continue
-            for kind, item, start, end in items:
-                if kind in ("term", "phrase"):
-                    hit = self._apply_negation(code_id, f"{kind}:{item}", doc, start, end, sent)
-                    if hit is not None:
-                        hits.append(hit)
-            hits.extend(self._near_hits(code_id, items, doc))
+            for key in present & code.single.keys():
+                for rule in code.single[key]:
+                    for start, end in spans[key]:
+                        hits.extend(self._negate(code, rule, view, sentence, start, end))
+            for rule, parts, gaps in code.wild:
+                if parts[0] in present:
+                    for start, end in _join_parts(spans, parts, gaps):
+                        hits.extend(self._negate(code, rule, view, sentence, start, end))
+            for number, groups, window in code.near:
+                if all(not group.isdisjoint(present) for group in groups):
+                    hits.extend(_find_near(code.id, number, groups, window, spans, view))
         return _deduplicate(hits)
 
-    def _apply_negation(
-        self, code_id: str, rule: str, doc: Doc, start: int, end: int, sent: Span
-    ) -> Hit | None:
-        span = doc[start:end]
-        hit = Hit(code_id, rule, span.text, span.start_char, span.end_char)
-        action = self._negation.get(code_id)
-        if not action or any(t.lower_ in NEGATIONS for t in span):
-            return hit
-        before = doc[max(sent.start, start - NEGATION_WINDOW) : start]
-        negator = next((t for t in reversed(before) if t.lower_ in NEGATIONS), None)
-        if negator is None:
-            return hit
-        if action == "block":
-            return None
-        evidence = doc[negator.i : end]
-        return Hit(action, f"negated:{rule}", evidence.text, evidence.start_char, evidence.end_char)
-
-    def _near_hits(
-        self, code_id: str, items: list[tuple[str, str, int, int]], doc: Doc
+    def _negate(
+        self, code: CompiledCode, rule: str, view: _DocView, sentence: int, start: int, end: int
     ) -> list[Hit]:
-        hits = []
-        for number, groups, window in self._near.get(code_id, []):
-            positions = [
-                [(s, e) for kind, _, s, e in items if kind == f"near{number}.{g}"]
-                for g in range(len(groups))
-            ]
-            if not all(positions):
-                continue
-            for anchor in positions[0]:
-                chosen = [anchor] + [
-                    min(p, key=lambda se: abs(se[0] - anchor[0])) for p in positions[1:]
-                ]
-                first = min(s for s, _ in chosen)
-                last = max(e for _, e in chosen)
-                if last - first - 1 <= window:
-                    span = doc[first:last]
-                    words = " … ".join(doc[s:e].text for s, e in sorted(chosen))
-                    hits.append(
-                        Hit(code_id, f"near:{number}", words, span.start_char, span.end_char)
+        """The hit of a term or phrase, after the code's negation handling (none if blocked)."""
+        hit = view.hit(code.id, rule, start, end)
+        negated = view.facts[:, 3]
+        if not code.negation or negated[start:end].any():
+            return [hit]
+        first = max(int(view.sentence_starts[sentence]), start - NEGATION_WINDOW)
+        before = np.flatnonzero(negated[first:start])
+        if len(before) == 0:
+            return [hit]
+        if code.negation == "block":
+            return []
+        return [view.hit(code.negation, f"negated:{rule}", first + int(before[-1]), end)]
+
+    def code_texts(self, texts: Iterable[str], texts_per_doc: int = 64) -> Iterator[list[Hit]]:
+        """Code whole texts: for each text, the hits of all its sentences.
+
+        Short texts are coded ``texts_per_doc`` at a time, joined by blank lines (which always
+        end a sentence, so no rule reaches across texts); offsets are per text.
+        """
+        chunks = ((join_texts(chunk), chunk) for chunk in _batched(texts, texts_per_doc))
+        for doc, (joined, starts) in self.nlp.pipe(
+            ((joined, (joined, starts)) for (joined, starts), _ in chunks),
+            batch_size=4,
+            as_tuples=True,
+        ):
+            per_text: list[list[Hit]] = [[] for _ in starts]
+            offsets = np.asarray(starts)
+            for sentence_hits in self.code_doc(doc, joined):
+                for hit in sentence_hits:
+                    number = int(np.searchsorted(offsets, hit.start, side="right")) - 1
+                    shift = starts[number]
+                    per_text[number].append(
+                        Hit(hit.code, hit.rule, hit.evidence, hit.start - shift, hit.end - shift)
                     )
-                    break
-        return hits
-
-    def code_texts(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[list[Hit]]:
-        """Code whole texts: for each text, the hits of all its sentences."""
-        for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            yield [hit for sentence_hits in self.code_doc(doc) for hit in sentence_hits]
+            yield from per_text
 
 
-def _find_sentence(starts: list[int], token: int) -> int:
-    low, high = 0, len(starts) - 1
-    while low < high:
-        middle = (low + high + 1) // 2
-        if starts[middle] <= token:
-            low = middle
-        else:
-            high = middle - 1
-    return low
+TEXT_SEPARATOR = "\n\n"
+
+
+def join_texts(texts: list[str]) -> tuple[str, list[int]]:
+    """Join ``texts`` with blank lines; return the text and where each one starts."""
+    starts, position = [], 0
+    for text in texts:
+        starts.append(position)
+        position += len(text) + len(TEXT_SEPARATOR)
+    return TEXT_SEPARATOR.join(texts), starts
+
+
+def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(frozen=True)
+class _DocView:
+    """What coding needs of a doc: its text, per-token facts and sentence starts."""
+
+    text: str
+    facts: np.ndarray  # columns: SENT_START, IDX, LENGTH, negation flag
+    sentence_starts: np.ndarray
+
+    def char_span(self, start: int, end: int) -> tuple[int, int]:
+        """Character offsets of tokens ``start:end``."""
+        last = self.facts[end - 1]
+        return int(self.facts[start, 1]), int(last[1] + last[2])
+
+    def hit(self, code: str, rule: str, start: int, end: int, evidence: str | None = None) -> Hit:
+        """A :class:`Hit` for tokens ``start:end``."""
+        char_start, char_end = self.char_span(start, end)
+        return Hit(code, rule, evidence or self.text[char_start:char_end], char_start, char_end)
+
+
+def _join_parts(
+    spans: Spans, parts: tuple[int, ...], gaps: tuple[int, ...]
+) -> list[tuple[int, int]]:
+    """Token spans where the parts of a wildcard phrase stand the right gaps apart."""
+    joined = list(spans.get(parts[0], ()))
+    for key, gap in zip(parts[1:], gaps, strict=True):
+        nexts = {s: e for s, e in spans.get(key, ())}
+        joined = [(s, nexts[e + gap]) for s, e in joined if e + gap in nexts]
+    return joined
+
+
+def _find_near(
+    code_id: str,
+    number: int,
+    groups: tuple[frozenset[int], ...],
+    window: int,
+    spans: Spans,
+    view: _DocView,
+) -> list[Hit]:
+    """The first place where every group of a near rule occurs within ``window`` words."""
+    positions = []
+    for group in groups:
+        found = [se for key in group if key in spans for se in spans[key]]
+        if not found:
+            return []
+        positions.append(found)
+    for anchor in sorted(positions[0]):
+        chosen = [anchor] + [min(p, key=lambda se: abs(se[0] - anchor[0])) for p in positions[1:]]
+        first = min(s for s, _ in chosen)
+        last = max(e for _, e in chosen)
+        if last - first - 1 <= window:
+            words = " … ".join(
+                view.text[slice(*view.char_span(s, e))] for s, e in sorted(set(chosen))
+            )
+            return [view.hit(code_id, f"near:{number}", first, last, words)]
+    return []
 
 
 def _deduplicate(hits: list[Hit]) -> list[Hit]:

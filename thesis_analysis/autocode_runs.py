@@ -42,6 +42,12 @@ def merge_hits(hits: list[Hit]) -> dict[str, list[Hit]]:
     return grouped
 
 
+def join_evidence(hits: list[Hit]) -> str:
+    """The matched words of ``hits``, each distinct span once, in text order."""
+    spans = {(h.start, h.end): h.evidence for h in hits}
+    return " | ".join(spans[key] for key in sorted(spans))
+
+
 def code_segments(segments: pd.DataFrame, coder: AutoCoder, progress: bool = False) -> pd.DataFrame:
     """Code every segment; one row per segment and code.
 
@@ -81,7 +87,7 @@ def code_segments(segments: pd.DataFrame, coder: AutoCoder, progress: bool = Fal
                     "",
                     record.segment_hash,
                     "; ".join(sorted({h.rule for h in code_hits})),
-                    " | ".join(h.evidence for h in code_hits),
+                    join_evidence(code_hits),
                     record.start + first.start,
                     record.start + first.end,
                     coder.codebook.short_hash(),
@@ -125,7 +131,7 @@ def code_csv(
                 for text_id, hits in zip(ids, coder.code_texts(chunk[text_column]), strict=True):
                     for code, code_hits in merge_hits(hits).items():
                         rule = "; ".join(sorted({h.rule for h in code_hits}))
-                        evidence = " | ".join(h.evidence for h in code_hits)
+                        evidence = join_evidence(code_hits)
                         first = code_hits[0]
                         writer.writerow([text_id, code, evidence, rule, first.start, first.end])
                         written += 1

@@ -41,10 +41,10 @@ COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 class LineDict(dict):
-    """A YAML mapping that knows the line it starts on and the line of each value."""
+    """A YAML mapping that knows the line it starts on and the line of each key."""
 
     line: int = 0
-    value_lines: dict
+    key_lines: dict
 
 
 class LineList(list):
@@ -66,7 +66,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
-    result.value_lines = {}
+    result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool, type(None))):
@@ -75,7 +75,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
         if key in result:
             loader.duplicate_keys.append((key, key_node.start_mark.line + 1))
         result[key] = loader.construct_object(value_node, deep=True)
-        result.value_lines[key] = value_node.start_mark.line + 1
+        result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
 
@@ -107,7 +107,7 @@ class _Report:
 
 def _line(node: Any, key: Any = None, default: int = 1) -> int:
     if isinstance(node, LineDict):
-        return node.value_lines.get(key, node.line) if key is not None else node.line
+        return node.key_lines.get(key, node.line) if key is not None else node.line
     return getattr(node, "line", default)
 
 
@@ -147,7 +147,8 @@ def _check_rules(rep: _Report, rules: Any, cid: str | None, line: int) -> dict |
         rep.add(line, cid, "rules: is not a mapping", "write rules: with terms:, phrases:, ...")
         return None
     out: dict[str, Any] = {"terms": [], "phrases": [], "near": [], "exclude": [],
-                           "negation": rules.get("negation")}
+                           "negation": rules.get("negation"),
+                           "negation_line": _line(rules, "negation")}
     for key in rules:
         if key not in RULE_KEYS and key != "code":
             rep.add(_line(rules, key), cid, f"unknown rules key {key!r}",
@@ -179,23 +180,24 @@ def _check_near(rep: _Report, pattern: Any, cid: str | None, at: int, i: int) ->
         rep.add(at, cid, f"near[{i}] is not a mapping", "write {groups: [[a], [b]], window: 6}")
         return None
     groups, window = pattern.get("groups"), pattern.get("window")
+    at_groups, at_window = _line(pattern, "groups"), _line(pattern, "window")
     ok = True
     if not isinstance(groups, list) or len(groups) < 2:
-        rep.add(at, cid, f"near[{i}] needs at least two groups",
+        rep.add(at_groups, cid, f"near[{i}] needs at least two groups",
                 "give groups: [[a, b], [c]] (use terms: for one group)")
         ok = False
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        rep.add(at, cid, f"near[{i}] window {window!r} is not a whole number ≥ 1",
+        rep.add(at_window, cid, f"near[{i}] window {window!r} is not a whole number ≥ 1",
                 "set window: to the largest token distance, e.g. 6")
         ok = False
     clean: list[list[str]] = []
     for group in groups if isinstance(groups, list) else []:
         if not isinstance(group, list) or not group:
-            rep.add(at, cid, f"near[{i}] group {group!r} is not a non-empty list",
+            rep.add(at_groups, cid, f"near[{i}] group {group!r} is not a non-empty list",
                     "write each group as a list of alternative terms, e.g. [telle, telling]")
             ok = False
             continue
-        words = [_check_word(rep, at, cid, f"near[{i}]", w, True) for w in group]
+        words = [_check_word(rep, at_groups, cid, f"near[{i}]", w, True) for w in group]
         ok = ok and None not in words
         clean.append([w for w in words if w is not None])
     return {"groups": clean, "window": window} if ok else None
@@ -331,6 +333,7 @@ def _check_entry(rep: _Report, entry: Any, at: int, seen: dict[str, int]) -> dic
     if duplicate:
         return None
     return {"id": cid, "parent_given": "parent" in entry, "parent": entry.get("parent"),
+            "parent_line": _line(entry, "parent"),
             "label": _text(entry.get("label")), "short": _text(entry.get("short")),
             "definition": _text(entry.get("definition")),
             "when_to_use": _text(entry.get("when_to_use")),
@@ -351,17 +354,18 @@ def _check_tree(rep: _Report, entries: list[dict]) -> None:
     for e in entries:
         cid, given, prefix = e["id"], e["parent"], e["id"].rpartition(".")[0] or None
         if given is not None and not isinstance(given, str):
-            rep.add(e["line"], cid, f"parent {given!r} is not a code id",
+            rep.add(e["parent_line"], cid, f"parent {given!r} is not a code id",
                     "write the parent's id, or leave parent: out")
             given = e["parent"] = None
         if e["parent_given"] and given is not None and given != prefix:
             todo = (f"use parent: {prefix} or rename the code to '{given}.{cid.split('.')[-1]}'"
                     if prefix else f"a top-level id has no parent: rename it to '{given}.{cid}'")
-            rep.add(e["line"], cid, f"parent '{given}' does not match the dotted id", todo)
+            rep.add(e["parent_line"], cid, f"parent '{given}' does not match the dotted id", todo)
         parent = given if e["parent_given"] and given is not None else prefix
         e["parent"] = parent
         if parent is not None and parent not in by_id:
-            rep.add(e["line"], cid, f"unknown parent '{parent}'",
+            at = e["parent_line"] if e["parent_given"] else e["line"]
+            rep.add(at, cid, f"unknown parent '{parent}'",
                     f"add a code with id '{parent}' (e.g. codable: false) or fix the id")
     reported: set[str] = set()
     for e in entries:
@@ -406,6 +410,7 @@ def _merge_extra_rules(rep: _Report, extra: Any, by_id: dict[str, dict], at: int
                 rep.add(line, code, "two different negation: settings",
                         "keep one negation: (block or a code id)")
             target["negation"] = rules["negation"]
+            target["negation_line"] = rules["negation_line"]
 
 
 def check_codebook_text(text: str, name: str, *, require_fixed_ids: bool = True
@@ -460,12 +465,13 @@ def check_codebook_text(text: str, name: str, *, require_fixed_ids: bool = True
         _merge_extra_rules(rep, data["rules"], by_id, _line(data, "rules"))
     for e in entries:
         negation = e["rules"]["negation"]
+        at = e["rules"].get("negation_line") or e["line"]
         if not isinstance(negation, (str, type(None))):
-            rep.add(e["line"], e["id"], f"negation {negation!r} is not text",
+            rep.add(at, e["id"], f"negation {negation!r} is not text",
                     "use negation: block, null, or a code id")
         elif negation not in (None, "block") and (
                 negation not in by_id or not by_id[negation]["codable"]):
-            rep.add(e["line"], e["id"], f"negation {negation!r} names no codable code",
+            rep.add(at, e["id"], f"negation {negation!r} names no codable code",
                     "use negation: block, null, or the id of a codable code to flip to")
     if require_fixed_ids:
         for fixed in FIXED_IDS:

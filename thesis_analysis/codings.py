@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,14 +93,15 @@ def check_codings(
     frame: pd.DataFrame,
     path: Path,
     codebook: Codebook | None = None,
+    segment_ids: Collection[str] | None = None,
     lines: Sequence[int] | None = None,
 ) -> list[str]:
     """Problems of one coder's table (``frame`` in canonical form), as messages.
 
-    Checks that the coder matches the file name, segment ids look like ``TL1-t012-s03``,
-    codes are given, known and codable (with ``codebook``), and no segment has a code twice.
-    ``lines`` are the file lines of the rows (for messages); without them rows are named by
-    segment.
+    Checks that the coder matches the file name, segment ids look like ``TL1-t012-s03``
+    (and are in ``segment_ids`` when given), codes are given, known and codable (with
+    ``codebook``), and no segment has a code twice. ``lines`` are the file lines of the rows
+    (for messages); without them rows are named by segment.
     """
     coder = Path(path).stem
     known = set(codebook.ids()) if codebook is not None else set()
@@ -118,6 +119,11 @@ def check_codings(
             problems.append(
                 f"{where}: segment id {row.segment_id!r} is not like 'TL1-t012-s03'; "
                 "correct it from the segments table"
+            )
+        elif segment_ids is not None and row.segment_id not in segment_ids:
+            problems.append(
+                f"{where}: segment {row.segment_id!r} is not in the segments table: the "
+                "transcript changed (see find_stale_codings) or the id is wrong; fix or delete"
             )
         if not row.code:
             problems.append(f"{where}: the code is empty; give a code id from the codebook")
@@ -176,31 +182,39 @@ def read_coder_rows(path: Path) -> tuple[pd.DataFrame, list[int]]:
         )
     rows, lines, problems = [], [], []
     previous_end = reader.line_num
-    for record in reader:
-        line, previous_end = previous_end + 1, reader.line_num
-        if not record:
-            continue
-        if len(record) != len(CODING_COLUMNS):
-            problems.append(f"{path}:{line}: {len(record)} fields, expected {len(header)}")
-            continue
-        for column in INTEGER_COLUMNS:
-            value = record[CODING_COLUMNS.index(column)]
-            if value and not re.fullmatch(r"-?\d+", value):
-                problems.append(f"{path}:{line}: {column} {value!r} is not a whole number")
-        rows.append(record)
-        lines.append(line)
+    try:
+        for record in reader:
+            line, previous_end = previous_end + 1, reader.line_num
+            if not record:
+                continue
+            if len(record) != len(CODING_COLUMNS):
+                problems.append(f"{path}:{line}: {len(record)} fields, expected {len(header)}")
+                continue
+            for column in INTEGER_COLUMNS:
+                value = record[CODING_COLUMNS.index(column)]
+                if value and not re.fullmatch(r"-?\d+", value):
+                    problems.append(f"{path}:{line}: {column} {value!r} is not a whole number")
+            rows.append(record)
+            lines.append(line)
+    except csv.Error as exc:
+        raise InputError(f"{path}:{previous_end + 1}: not a readable CSV row ({exc})") from None
     raise_problems(problems)
     frame = pd.DataFrame(rows, columns=CODING_COLUMNS, dtype=str)
     return normalise_codings(frame, sort=False), lines
 
 
-def load_coder_file(path: Path, codebook: Codebook | None = None) -> pd.DataFrame:
+def load_coder_file(
+    path: Path, codebook: Codebook | None = None, segments: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Load and check one coder's file ``codings/<coder>.csv``.
 
     Parameters
     ----------
     path : the file; its name (without ``.csv``) is the coder.
     codebook : when given, codes must be in it and codable.
+    segments : when given, every segment id must be in its ``segment_id`` column. Leave it
+        out to load codings of a changed transcript and list them with
+        :func:`find_stale_codings` instead.
 
     Returns
     -------
@@ -218,19 +232,22 @@ def load_coder_file(path: Path, codebook: Codebook | None = None) -> pd.DataFram
     """
     path = Path(path)
     frame, lines = read_coder_rows(path)
-    raise_problems(check_codings(frame, path, codebook, lines))
+    ids = set(segments["segment_id"]) if segments is not None else None
+    raise_problems(check_codings(frame, path, codebook, ids, lines))
     return normalise_codings(frame)
 
 
-def load_codings(folder: Path, codebook: Codebook | None = None) -> pd.DataFrame:
-    """Load every coder file of ``folder`` (see :func:`load_coder_file`).
+def load_codings(
+    folder: Path, codebook: Codebook | None = None, segments: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Load every coder file of ``folder`` (see :func:`load_coder_file` for the checks).
 
     Returns
     -------
     DataFrame with :data:`CODING_COLUMNS`, all coders, sorted by ``coder``, ``segment_id``,
     ``code``. Temporary files and sidecars (``<coder>.rejected.csv``) are not read.
     """
-    frames = [load_coder_file(path, codebook) for path in list_coder_files(folder)]
+    frames = [load_coder_file(path, codebook, segments) for path in list_coder_files(folder)]
     if not frames:
         return create_empty_codings()
     return normalise_codings(pd.concat(frames, ignore_index=True))

@@ -12,7 +12,8 @@
     ``…`` or ``...`` (with any closing quotes or brackets that follow) when the next word does not
     start in lower case; an abbreviation that ends a sentence (``osv.``) ends it too, unless it is
     one that is usually followed by a name (``bl.a.``, ``f.eks.``). An opening « after a full stop
-    starts the next sentence (spaCy's sentencizer attaches it to the previous one).
+    starts the next sentence (spaCy's sentencizer attaches it to the previous one). A blank line
+    always ends a sentence, and a sentence never starts with white space.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from functools import lru_cache
 import numpy as np
 import spacy
 from nltk.stem.snowball import SnowballStemmer
-from spacy.attrs import IDX, LEMMA, LENGTH, ORTH, SENT_START
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from thesis_analysis.lemmas import Lemmatizer, load_lemma_table
+from thesis_analysis.lemmas import Lemma, Lemmatizer, load_lemma_table
 
 SENTENCE_END = frozenset({".", "!", "?", "…", "...", "..", "?!", "!?", "!!", "??"})
 CLOSERS = frozenset({"»", "”", '"', "'", ")", "]", "’"})
@@ -40,8 +41,8 @@ class NbLemmas:
 
     The orth → lemma map is kept as two sorted numpy arrays (looked up with
     ``searchsorted``, no Python per token) plus a small dict of words met since the arrays
-    were last rebuilt, merged into the arrays once it holds :attr:`MERGE_AT` words and a quarter of the
-    arrays' size (so rebuilding stays rare as the vocabulary grows).
+    were last rebuilt, merged into the arrays once it holds :attr:`MERGE_AT` words and a
+    quarter of the arrays' size (so rebuilding stays rare as the vocabulary grows).
     """
 
     MERGE_AT = 256
@@ -74,6 +75,10 @@ class NbLemmas:
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
 
+    def analyse(self, word: str) -> Lemma:
+        """The lemmatizer's analysis of one word (lemma, compound head, source)."""
+        return self._lemmatizer.analyse(word)
+
     def _merge_recent(self) -> None:
         keys = np.concatenate([self._keys, np.fromiter(self._recent, dtype=np.uint64)])
         values = np.concatenate([self._values, np.fromiter(self._recent.values(), dtype=np.uint64)])
@@ -96,7 +101,7 @@ class NbSentences:
         abbreviations = {key for key in nlp.tokenizer.rules if len(key) > 1 and key.endswith(".")}
         watched = frozenset(SENTENCE_END | abbreviations | {a.capitalize() for a in abbreviations})
         # A lexeme flag is computed once per word type, so finding candidates is vectorised.
-        self._flag = nlp.vocab.add_flag(lambda text: text in watched)
+        self._flag = nlp.vocab.add_flag(lambda text: text in watched or "\n\n" in text)
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -106,12 +111,17 @@ class NbSentences:
         starts[0] = 1
         for i in np.flatnonzero(doc.to_array(self._flag)).tolist():
             token = doc[i]
-            if token.text not in SENTENCE_END and token.lower_ in ABBREVIATIONS_BEFORE_NAMES:
-                continue
             j = i + 1
-            while j < n and (doc[j].text in CLOSERS or doc[j].text in SENTENCE_END):
+            while j < n and (
+                doc[j].is_space or doc[j].text in CLOSERS or doc[j].text in SENTENCE_END
+            ):
                 j += 1
             if j >= n:
+                continue
+            if token.is_space:  # a blank line always ends a sentence
+                starts[j] = 1
+                continue
+            if token.text not in SENTENCE_END and token.lower_ in ABBREVIATIONS_BEFORE_NAMES:
                 continue
             following = doc[j]
             if following.text[:1].islower():
@@ -125,14 +135,22 @@ class NbSentences:
 
 def list_sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """Character spans ``(start, end)`` of the sentences of ``doc`` (after ``nb_sentences``),
-    from the first character of a sentence's first token to the last of its last token."""
-    if len(doc) == 0:
+    from the first character of a sentence's first word to the last of its last word; white
+    space around a sentence is left out, and a sentence of white space only is dropped."""
+    n = len(doc)
+    if n == 0:
         return []
-    table = doc.to_array([IDX, LENGTH, SENT_START]).astype(np.int64)
+    table = doc.to_array([IDX, LENGTH, SENT_START, IS_SPACE]).astype(np.int64)
+    index = np.arange(n)
+    words = table[:, 3] == 0
+    last_word = np.maximum.accumulate(np.where(words, index, -1))
+    next_word = np.minimum.accumulate(np.where(words, index, n)[::-1])[::-1]
     firsts = np.flatnonzero(table[:, 2] == 1)
-    lasts = np.append(firsts[1:] - 1, len(doc) - 1)
-    starts = table[firsts, 0]
-    ends = table[lasts, 0] + table[lasts, 1]
+    lasts = np.append(firsts[1:] - 1, n - 1)
+    first_words, last_words = next_word[firsts], last_word[lasts]
+    keep = first_words <= last_words
+    starts = table[first_words[keep], 0]
+    ends = table[last_words[keep], 0] + table[last_words[keep], 1]
     return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import ipywidgets as widgets
 import pandas as pd
@@ -34,11 +34,12 @@ from thesis_analysis.errors import InputError
 from thesis_analysis.writers import write_csv_atomic
 
 if TYPE_CHECKING:
-    from thesis_analysis.codebook import Codebook
+    from thesis_analysis.codebook import Code, Codebook
 
 ALL = "(all)"
 REJECTION_COLUMNS = ["segment_id", "code", "rule", "segment_hash"]
 MUTED = "opacity:0.55"
+W = TypeVar("W", bound=widgets.DOMWidget)
 
 
 def make_css_id(code_id: str) -> str:
@@ -46,7 +47,7 @@ def make_css_id(code_id: str) -> str:
     return code_id.replace(".", "-")
 
 
-def tag(widget: widgets.DOMWidget, *classes: str) -> widgets.DOMWidget:
+def tag(widget: W, *classes: str) -> W:
     """Add CSS classes to ``widget`` and return it."""
     for css in classes:
         widget.add_class(css)
@@ -70,15 +71,17 @@ def save_rejections(path: Path, frame: pd.DataFrame) -> None:
     write_csv_atomic(path, ordered.sort_values(["segment_id", "code"], ignore_index=True))
 
 
-def list_code_tree(codebook: Codebook) -> list[tuple[object, int]]:
+def list_code_tree(codebook: Codebook) -> list[tuple[Code, int]]:
     """Codes in tree order (parents before children, else file order) with their depth."""
     ids = set(codebook.ids())
     roots = [c for c in codebook.codes if c.parent is None or c.parent not in ids]
-    ordered: list[tuple[object, int]] = []
+    ordered: list[tuple[Code, int]] = []
+    seen: set[str] = set()
 
-    def visit(code: object, depth: int) -> None:
-        if any(c is code for c, _ in ordered):
+    def visit(code: Code, depth: int) -> None:
+        if code.id in seen:
             return
+        seen.add(code.id)
         ordered.append((code, depth))
         for child in codebook.codes:
             if child.parent == code.id:
@@ -260,6 +263,11 @@ class CodingPanel:
         it; ``uncoded_only`` keeps segments the coder has not coded at all. The panel stays
         on the current segment if it passes, else goes to the first.
         """
+        chosen = {self.informant_filter: informant, self.section_filter: section}
+        for widget, value in {**chosen, self.code_filter: code}.items():
+            values = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+            if value not in values:
+                raise InputError(f"{widget.description} {value!r} is not one of {values}")
         keep = pd.Series(True, index=self.segments.index)
         coded = set(self.store.list()["segment_id"])
         if informant != ALL:

@@ -104,7 +104,9 @@ def read_limited(stream: IO[bytes], limit: int, what: str) -> bytes:
             return b"".join(chunks)
         count += len(chunk)
         if count > limit:
-            raise InputError(f"{what}: more than {limit:,} bytes when unpacked; refused as too large")
+            raise InputError(
+                f"{what}: more than {limit:,} bytes when unpacked; refused as too large"
+            )
         chunks.append(chunk)
 
 
@@ -175,7 +177,9 @@ class SafeArchive:
             if stat.S_ISLNK(info.external_attr >> 16):
                 raise InputError(f"{label}: member {name!r} is a symbolic link; refused")
             if info.flag_bits & 0x1:
-                raise InputError(f"{label}: member {name!r} is encrypted; export without a password")
+                raise InputError(
+                    f"{label}: member {name!r} is encrypted; export without a password"
+                )
             declared += info.file_size
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > limits.ratio_floor_bytes and ratio > limits.max_ratio:
@@ -222,8 +226,14 @@ class SafeArchive:
         try:
             with self._zip.open(info) as stream:
                 data = read_limited(stream, min(limit, info.file_size), what)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
-                OSError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            OSError,
+        ) as exc:
             raise InputError(f"{what} cannot be read ({exc}); the archive is damaged") from None
         self._read_total += len(data)
         return data
@@ -239,9 +249,7 @@ def parse_xml(data: bytes, name: str) -> Element:
         (with line and column).
     """
     try:
-        return SafeET.fromstring(
-            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
-        )
+        return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DTDForbidden:
         raise InputError(
             f"{name}: contains a DTD (<!DOCTYPE …>); REFI-QDA files have none and DTDs are "

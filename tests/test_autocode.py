@@ -1,0 +1,150 @@
+"""The auto-coder: each rule kind, negation, evidence offsets, and the CSV runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from thesis_analysis.autocode import AutoCoder
+from thesis_analysis.autocode_runs import code_csv
+from thesis_analysis.codebook import load_codebook
+from thesis_analysis.errors import InputError
+
+CODEBOOK = """
+name: test
+codes:
+  - id: telling
+    label: Telling
+    short: s
+    definition: d
+    when_to_use: u
+    when_not_to_use: n
+    rules:
+      terms: [telling, "=mål"]
+      exclude: [fotball]
+  - id: kontakt
+    label: Kontakt
+    short: s
+    definition: d
+    when_to_use: u
+    when_not_to_use: n
+    rules:
+      phrases: ["ringe * tilbake", "kontakt bruker"]
+  - id: naerhet
+    label: Nærhet
+    short: s
+    definition: d
+    when_to_use: u
+    when_not_to_use: n
+    rules:
+      near:
+        - groups: [[telle], [aktivitet]]
+          window: 3
+  - id: holdning
+    label: Holdning
+    short: s
+    definition: d
+    codable: false
+  - id: holdning.positiv
+    label: Positiv
+    short: s
+    definition: d
+    when_to_use: u
+    when_not_to_use: n
+    rules:
+      terms: [nyttig]
+      negation: holdning.kritisk
+  - id: holdning.kritisk
+    label: Kritisk
+    short: s
+    definition: d
+    when_to_use: u
+    when_not_to_use: n
+    rules:
+      terms: [tullete]
+      phrases: ["ser ikke poenget"]
+      negation: block
+"""
+
+
+@pytest.fixture(scope="module")
+def coder(tmp_path_factory, nlp) -> AutoCoder:
+    path = tmp_path_factory.mktemp("cb") / "codebook.yaml"
+    path.write_text(CODEBOOK, encoding="utf-8")
+    return AutoCoder(load_codebook(path, require_fixed_ids=False), nlp)
+
+
+def codes_of(coder: AutoCoder, text: str) -> dict[str, str]:
+    hits = next(coder.code_texts([text]))
+    return {hit.code: hit.rule for hit in hits}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Det er mye aktivitetstelling her.", {"telling": "term:telling"}),
+        ("Tellingene tar tid.", {"telling": "term:telling"}),
+        ("Målene er klare.", {"telling": "term:=mål"}),
+        ("Resultatmålene er klare.", {}),  # '=mål' matches the whole word only
+        ("Spørsmålet er enkelt.", {}),  # a known word is not split into spørs|mål
+        ("Telling av mål på fotball.", {}),  # excluded
+        ("Vi må ringe brukeren tilbake.", {"kontakt": "phrase:ringe * tilbake"}),
+        ("Kontakt bruker innen 48 timer.", {"kontakt": "phrase:kontakt bruker"}),
+        ("Vi teller hver eneste aktivitet.", {"naerhet": "near:0"}),
+        ("Vi teller mange ulike typer møter og annen aktivitet.", {}),  # beyond the window
+        ("Det er nyttig.", {"holdning.positiv": "term:nyttig"}),
+        ("Det er ikke nyttig.", {"holdning.kritisk": "negated:term:nyttig"}),
+        ("Det er tullete.", {"holdning.kritisk": "term:tullete"}),
+        ("Det er ikke tullete.", {}),  # negation blocks
+        ("Jeg ser ikke poenget.", {"holdning.kritisk": "phrase:ser ikke poenget"}),
+        ("Ingenting her.", {}),
+    ],
+)
+def test_rules(coder: AutoCoder, text: str, expected: dict[str, str]) -> None:
+    assert codes_of(coder, text) == expected
+
+
+def test_evidence_offsets_point_into_the_text(coder: AutoCoder) -> None:
+    text = "Først noe annet. Så kommer aktivitetstellingen, og den er ikke nyttig."
+    for hit in next(coder.code_texts([text])):
+        assert text[hit.start : hit.end] == hit.evidence
+    assert {h.evidence for h in next(coder.code_texts([text]))} == {
+        "aktivitetstellingen",
+        "ikke nyttig",
+    }
+
+
+def test_code_csv_writes_one_row_per_text_and_code(coder: AutoCoder, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    pd.DataFrame(
+        {"nr": ["a", "b", "c"], "svar": ["Det er nyttig.", "Ingenting.", "Telling er tullete."]}
+    ).to_csv(source, index=False)
+    target = tmp_path / "out.csv"
+    written = code_csv(source, target, coder, "nr", "svar", chunk_size=1, progress=False)
+    out = pd.read_csv(target)
+    assert written == 3
+    assert list(out.columns[:3]) == ["id", "code", "evidence"]
+    assert sorted(zip(out["id"], out["code"], strict=True)) == [
+        ("a", "holdning.positiv"),
+        ("c", "holdning.kritisk"),
+        ("c", "telling"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "empty"),
+        (b"id,tekst\n1,hei\n", "no column text"),
+        ("id,text\n1,M\u00e5lekort\n".encode("cp1252"), "not UTF-8"),
+    ],
+)
+def test_code_csv_errors_name_the_file(coder, tmp_path: Path, content: bytes, words: str) -> None:
+    source = tmp_path / "bad.csv"
+    source.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        code_csv(source, tmp_path / "out.csv", coder, progress=False)
+    assert "bad.csv" in str(info.value) and words in str(info.value)
+    assert not (tmp_path / "out.csv").exists()

@@ -1,0 +1,448 @@
+"""The analysis tables of the thesis: plain pandas on codings, segments and the codebook.
+
+Every table is a long DataFrame with the columns listed in its function's docstring, sorted
+explicitly, so that the same inputs always give the same bytes. Codes and labels come from
+the codebook only. ``codings`` are long coding tables (``segment_id``, ``code``, optionally
+``coder`` and ``evidence``); pass one coder's codings. ``segments`` are informant segments of
+:func:`thesis_analysis.segments.segment_corpus` (codings of other segments are not counted).
+
+Only :func:`load_analysis_codings` reads and :func:`write_tables` writes the disk.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from thesis_analysis.codebook import GROUPING_PREFIXES, Codebook, compute_top_level
+from thesis_analysis.corpus import EMPLOYERS, ROLES
+from thesis_analysis.errors import InputError
+from thesis_analysis.paths import ProjectPaths
+from thesis_analysis.transcripts import KNOWN_SECTIONS
+from thesis_analysis.writers import write_text_atomic
+
+if TYPE_CHECKING:
+    from thesis_analysis.pipeline import Project
+
+LEVELS = ("top", "code")
+THEME_KIND = "tema"
+GROUP_ORDERS: dict[str, tuple[str, ...]] = {
+    "employer": EMPLOYERS,
+    "role": ROLES,
+    "section": tuple(dict.fromkeys(KNOWN_SECTIONS.values())),
+}
+"""Known values of the case variables, in the order tables and figures show them."""
+AGREEMENT_COLUMNS = (
+    "code label n_units n_reference n_candidate percent_agreement cohen_kappa krippendorff_alpha "
+    "note"
+).split()
+
+
+def list_level_codes(codebook: Codebook, level: str = "top") -> list[str]:
+    """The codes a table reports at ``level``, in codebook order.
+
+    ``"code"``: every codable code; ``"top"``: the top levels of the codable codes (see
+    :func:`~thesis_analysis.codebook.compute_top_level`), e.g. ``styring``,
+    ``holdning.kritisk``, ``indikator.jobbmatch``.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    codable = codebook.codable_ids()
+    if level == "code":
+        return list(codable)
+    tops = {compute_top_level(code) for code in codable}
+    ordered = [code for code in codebook.ids() if code in tops]
+    return ordered + sorted(tops - set(ordered))
+
+
+def label_code(codebook: Codebook, code_id: str) -> str:
+    """The codebook label of ``code_id`` (the id itself for an id not in the codebook)."""
+    return codebook.get(code_id).label if code_id in set(codebook.ids()) else code_id
+
+
+def compute_code_kind(code_id: str) -> str:
+    """``holdning`` or ``indikator`` for codes under those grouping nodes, else ``tema``."""
+    head = code_id.split(".")[0]
+    return head if head in GROUPING_PREFIXES and "." in code_id else THEME_KIND
+
+
+def map_code_level(
+    codings: pd.DataFrame, level: str = "top", deduplicate: bool = True
+) -> pd.DataFrame:
+    """The codings with ``code`` replaced by its code at ``level``; with ``deduplicate`` one
+    row per segment and code (and coder, if there is a ``coder`` column), sorted, the first
+    row of each kept; without, the rows in their order."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    frame = codings.copy()
+    if level == "top":
+        frame["code"] = frame["code"].map(compute_top_level)
+    if not deduplicate:
+        return frame
+    keys = [c for c in ("coder", "segment_id", "code") if c in frame.columns]
+    frame = frame.sort_values(keys, kind="mergesort").drop_duplicates(keys)
+    return frame.reset_index(drop=True)
+
+
+def check_known_codes(codings: pd.DataFrame, codebook: Codebook) -> None:
+    """Raise :class:`InputError` naming every code of ``codings`` that is not in the codebook."""
+    unknown = sorted(set(codings["code"]) - set(codebook.ids()))
+    if unknown:
+        raise InputError(
+            f"codings use {len(unknown)} code(s) not in the codebook: {', '.join(unknown)} — "
+            "code the segments again with the current codebook, or add the codes to it"
+        )
+
+
+def join_codings(
+    codings: pd.DataFrame, segments: pd.DataFrame, codebook: Codebook, level: str = "top"
+) -> pd.DataFrame:
+    """Codings at ``level`` joined with their segment's columns (informant segments only)."""
+    check_known_codes(codings, codebook)
+    mapped = map_code_level(codings[["segment_id", "code"]], level)
+    return mapped.merge(segments, on="segment_id", how="inner", validate="many_to_one")
+
+
+def order_groups(values: pd.Series, by: str) -> list[str]:
+    """The distinct values of a case variable: known ones in their order, then the rest sorted."""
+    present = set(values.astype(str))
+    known = [v for v in GROUP_ORDERS.get(by, ()) if v in present]
+    return known + sorted(present - set(known))
+
+
+def compute_code_frequencies(
+    codings: pd.DataFrame, segments: pd.DataFrame, codebook: Codebook, level: str = "top"
+) -> pd.DataFrame:
+    """How often each code occurs: in how many segments, and how many informants mention it.
+
+    Returns
+    -------
+    DataFrame, one row per code of :func:`list_level_codes` (codes never used included, with
+    0), columns ``kind`` (``tema``, ``holdning``, ``indikator``), ``code``, ``label`` (from the
+    codebook), ``n_segments`` (segments coded), ``share_segments`` (of all segments given),
+    ``n_informants`` (informants with at least one such segment) and ``total_informants``.
+    Sorted by kind (codebook order), then ``n_informants`` and ``n_segments`` descending,
+    then codebook order.
+    """
+    joined = join_codings(codings, segments, codebook, level)
+    codes = list_level_codes(codebook, level)
+    n_seg = joined.groupby("code")["segment_id"].nunique()
+    n_inf = joined.groupby("code")["informant"].nunique()
+    total = max(segments["segment_id"].nunique(), 1)
+    frame = pd.DataFrame({"kind": [compute_code_kind(c) for c in codes], "code": codes})
+    frame["label"] = [label_code(codebook, c) for c in codes]
+    frame["n_segments"] = frame["code"].map(n_seg).fillna(0).astype(int)
+    frame["share_segments"] = frame["n_segments"] / total
+    frame["n_informants"] = frame["code"].map(n_inf).fillna(0).astype(int)
+    frame["total_informants"] = int(segments["informant"].nunique())
+    kinds = list(dict.fromkeys(frame["kind"]))
+    frame["_kind"] = frame["kind"].map(kinds.index)
+    frame["_pos"] = range(len(frame))
+    frame = frame.sort_values(
+        ["_kind", "n_informants", "n_segments", "_pos"], ascending=[True, False, False, True]
+    )
+    return frame.drop(columns=["_kind", "_pos"]).reset_index(drop=True)
+
+
+def compute_code_matrix(
+    codings: pd.DataFrame,
+    segments: pd.DataFrame,
+    codebook: Codebook,
+    by: str = "employer",
+    normalise: bool = True,
+    level: str = "top",
+) -> pd.DataFrame:
+    """Code × case variable (MAXQDA code matrix, NVivo crosstab), long format.
+
+    Parameters
+    ----------
+    by : a segments column: ``employer``, ``role``, ``section`` or ``informant``.
+    normalise : add ``share``, the group's coded segments over all its segments, so that
+        groups of different size can be compared.
+
+    Returns
+    -------
+    DataFrame, one row per code (:func:`list_level_codes`) and group (known values in their
+    order, then the rest sorted), columns ``code``, ``label``, ``by`` (the variable),
+    ``group`` (its value), ``n_segments`` (the group's segments coded), ``group_segments``
+    (all its segments), ``share`` (only with ``normalise``), ``n_informants`` (the group's
+    informants with the code) and ``group_informants``.
+    """
+    if by not in segments.columns:
+        raise ValueError(f"by must be a segments column such as employer or role, not {by!r}")
+    joined = join_codings(codings, segments, codebook, level)
+    codes = list_level_codes(codebook, level)
+    groups = order_groups(segments[by], by)
+    size = segments.groupby(segments[by].astype(str))["segment_id"].nunique()
+    people = segments.groupby(segments[by].astype(str))["informant"].nunique()
+    keyed = joined.assign(group=joined[by].astype(str)).groupby(["code", "group"])
+    n_seg, n_inf = keyed["segment_id"].nunique(), keyed["informant"].nunique()
+    rows = []
+    for code in codes:
+        for group in groups:
+            rows.append(
+                {
+                    "code": code,
+                    "label": label_code(codebook, code),
+                    "by": by,
+                    "group": group,
+                    "n_segments": int(n_seg.get((code, group), 0)),
+                    "group_segments": int(size[group]),
+                    "n_informants": int(n_inf.get((code, group), 0)),
+                    "group_informants": int(people[group]),
+                }
+            )
+    columns = (
+        "code label by group n_segments group_segments n_informants group_informants"
+    ).split()
+    frame = pd.DataFrame(rows, columns=columns)
+    if normalise:
+        frame.insert(6, "share", frame["n_segments"] / frame["group_segments"])
+    return frame
+
+
+def compute_codes_by_section(
+    codings: pd.DataFrame,
+    segments: pd.DataFrame,
+    codebook: Codebook,
+    normalise: bool = True,
+    level: str = "top",
+) -> pd.DataFrame:
+    """Themes by interview-guide section: :func:`compute_code_matrix` with ``by="section"``."""
+    return compute_code_matrix(codings, segments, codebook, "section", normalise, level)
+
+
+def compute_cooccurrence(
+    codings: pd.DataFrame, codebook: Codebook, level: str = "top", unit: str = "segment"
+) -> pd.DataFrame:
+    """Code × code: how many units were coded with both codes.
+
+    Parameters
+    ----------
+    unit : ``segment`` (a sentence) or ``turn`` (a segment id up to ``-s``).
+
+    Returns
+    -------
+    DataFrame, one row per ordered pair of codes of :func:`list_level_codes` (symmetric; the
+    diagonal is the units with the code), columns ``code_a``, ``label_a``, ``code_b``,
+    ``label_b``, ``n_units``, ``unit``; in codebook order of ``code_a`` then ``code_b``.
+    """
+    if unit not in ("segment", "turn"):
+        raise ValueError(f"unit must be 'segment' or 'turn', not {unit!r}")
+    check_known_codes(codings, codebook)
+    codes = list_level_codes(codebook, level)
+    mapped = map_code_level(codings[["segment_id", "code"]], level)
+    units = mapped["segment_id"].str.rpartition("-s")[0] if unit == "turn" else mapped["segment_id"]
+    presence = pd.crosstab(units, mapped["code"]).clip(upper=1)
+    presence = presence.reindex(columns=codes, fill_value=0)
+    counts = presence.T.dot(presence)
+    labels = {code: label_code(codebook, code) for code in codes}
+    rows = [
+        (a, labels[a], b, labels[b], int(counts.loc[a, b]) if len(presence) else 0, unit)
+        for a in codes
+        for b in codes
+    ]
+    columns = ["code_a", "label_a", "code_b", "label_b", "n_units", "unit"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def compute_corpus_overview(informants: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """The informants with the size of their interview.
+
+    Parameters
+    ----------
+    informants : :func:`thesis_analysis.corpus.informants_to_frame`.
+    segments : every segment, the interviewer's included (``speaker`` ``I``).
+
+    Returns
+    -------
+    DataFrame, one row per informant (sorted by id), columns ``informant``, ``role``,
+    ``employer``, ``team``, ``sections`` (guide sections covered), ``interview_turns`` and
+    ``interview_words`` (both speakers: the interview's length), ``turns``, ``words`` and
+    ``segments`` (the informant's own).
+    """
+    words = segments["text"].str.split().str.len()
+    own = segments["speaker"] == segments["informant"]
+    by_all = segments.assign(words=words).groupby("informant")
+    by_own = segments[own].assign(words=words[own]).groupby("informant")
+    frame = informants[["informant", "role", "employer", "team"]].copy()
+    stats = {
+        "sections": by_all["section"].nunique(),
+        "interview_turns": by_all["turn"].nunique(),
+        "interview_words": by_all["words"].sum(),
+        "turns": by_own["turn"].nunique(),
+        "words": by_own["words"].sum(),
+        "segments": by_own.size(),
+    }
+    for column, values in stats.items():
+        frame[column] = frame["informant"].map(values).fillna(0).astype(int)
+    return frame.sort_values("informant", ignore_index=True)
+
+
+def compute_agreement_by_code(
+    codings: pd.DataFrame,
+    segments: pd.DataFrame,
+    codebook: Codebook,
+    reference: str = "manual",
+    candidate: str = "auto",
+    level: str = "top",
+) -> pd.DataFrame:
+    """Agreement per code between two coders, each segment a unit (coded 1, not coded 0).
+
+    Returns
+    -------
+    DataFrame with :data:`AGREEMENT_COLUMNS`, one row per code of :func:`list_level_codes`
+    plus ``(macro)`` and ``(pooled)`` (see
+    :func:`~thesis_analysis.reliability.compute_code_reliability`): ``n_units`` (segments),
+    ``n_reference``/``n_candidate`` (segments each coder coded with the code),
+    ``percent_agreement``, ``cohen_kappa``, ``krippendorff_alpha`` and ``note`` (why a figure
+    is NaN). Empty when either coder has no codings.
+    """
+    from thesis_analysis.reliability import compute_code_reliability
+
+    if not {reference, candidate} <= set(codings["coder"]):
+        return pd.DataFrame(columns=AGREEMENT_COLUMNS)
+    check_known_codes(codings, codebook)
+    chosen = codings[codings["segment_id"].isin(segments["segment_id"])]
+    mapped = map_code_level(chosen[["coder", "segment_id", "code"]], level)
+    codes = list_level_codes(codebook, level)
+    long = compute_code_reliability(mapped, segments, codes, coders=[reference, candidate])
+    stats = long[long["statistic"] != "n_coded"].pivot(
+        index="code", columns="statistic", values="value"
+    )
+    counts = long[long["statistic"] == "n_coded"].pivot(
+        index="code", columns="coder", values="value"
+    )
+    units = long.groupby("code")["n_units"].max()
+    notes = long.groupby("code")["note"].agg(lambda s: "; ".join(sorted({n for n in s if n})))
+    order = [*codes, *[c for c in units.index if c not in codes]]
+    frame = pd.DataFrame({"code": order})
+    frame["label"] = [label_code(codebook, c) for c in order]
+    frame["n_units"] = frame["code"].map(units).astype("Int64")
+    frame["n_reference"] = frame["code"].map(counts[reference]).astype("Int64")
+    frame["n_candidate"] = frame["code"].map(counts[candidate]).astype("Int64")
+    for statistic in ("percent_agreement", "cohen_kappa", "krippendorff_alpha"):
+        frame[statistic] = frame["code"].map(stats[statistic]).astype(float)
+    frame["note"] = frame["code"].map(notes).fillna("")
+    return frame[AGREEMENT_COLUMNS]
+
+
+def list_coder_disagreements(
+    codings: pd.DataFrame,
+    segments: pd.DataFrame,
+    codebook: Codebook,
+    reference: str = "manual",
+    candidate: str = "auto",
+    level: str = "top",
+) -> pd.DataFrame:
+    """Segments one coder gave a code and the other did not.
+
+    Returns
+    -------
+    DataFrame with columns ``segment_id``, ``code``, ``label``, ``coders_with``,
+    ``coders_without``, ``text``; sorted by segment and code. Empty when either coder has no
+    codings.
+    """
+    from thesis_analysis.reliability import list_disagreements
+
+    columns = ["segment_id", "code", "label", "coders_with", "coders_without", "text"]
+    if not {reference, candidate} <= set(codings["coder"]):
+        return pd.DataFrame(columns=columns)
+    check_known_codes(codings, codebook)
+    chosen = codings[codings["segment_id"].isin(segments["segment_id"])]
+    mapped = map_code_level(chosen[["coder", "segment_id", "code"]], level)
+    codes = list_level_codes(codebook, level)
+    table = list_disagreements(mapped, segments, codes, coders=[reference, candidate])
+    table.insert(2, "label", [label_code(codebook, c) for c in table["code"]])
+    return table[columns]
+
+
+def describe_codings(codings: pd.DataFrame, coder: str) -> str:
+    """One Markdown sentence on a coder's codings, or on their absence."""
+    own = codings[codings["coder"] == coder] if "coder" in codings.columns else codings
+    if own.empty:
+        return (
+            f"**Ingen kodinger fra «{coder}» ennå**: `codings/{coder}.csv` mangler eller er tom. "
+            f"Kod for hånd i kodepanelet (02-code-transcripts.ipynb, koder «{coder}») og kjør "
+            "denne notatboken på nytt."
+        )
+    n_informants = own["segment_id"].str.split("-").str[0].nunique()
+    return (
+        f"`codings/{coder}.csv`: {len(own)} kodinger på {own['segment_id'].nunique()} "
+        f"segmenter fra {n_informants} informanter."
+    )
+
+
+def load_analysis_codings(project: Project, coder: str = "auto") -> pd.DataFrame:
+    """The codings the analysis uses: current ones on the informants' segments.
+
+    ``"auto"`` runs the auto-coder with the current codebook in memory (never stale); any
+    other coder is read from ``codings/<coder>.csv`` (an absent file gives an empty table,
+    see :func:`describe_codings`), leaving out codings of other segments and stale codings
+    (made on text that has changed since, see
+    :func:`~thesis_analysis.codings.find_stale_codings`). Columns:
+    :data:`~thesis_analysis.codings.CODING_COLUMNS`.
+    """
+    from thesis_analysis.codings import create_empty_codings, find_stale_codings, load_coder_file
+
+    segments = project.informant_segments
+    if coder == "auto":
+        from thesis_analysis.autocode import AutoCoder
+        from thesis_analysis.autocode_runs import code_segments
+
+        return code_segments(segments, AutoCoder(project.codebook))
+    path = project.paths.codings / f"{coder}.csv"
+    if not path.is_file():
+        return create_empty_codings()
+    codings = load_coder_file(path, project.codebook)
+    stale = find_stale_codings(codings, segments)
+    keep = ~codings.set_index(["segment_id", "code"]).index.isin(
+        stale.set_index(["segment_id", "code"]).index
+    )
+    return codings[keep].reset_index(drop=True)
+
+
+def format_latex(frame: pd.DataFrame) -> str:
+    """``frame`` as a booktabs LaTeX tabular: numbers right, long text in wrapping columns."""
+    spec = []
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            spec.append("r")
+        elif len(values) and values.astype(str).str.len().max() > 40:
+            spec.append(r"p{0.4\linewidth}")
+        else:
+            spec.append("l")
+    return frame.to_latex(
+        index=False,
+        escape=True,
+        na_rep="",
+        float_format="{:.3f}".format,
+        column_format="".join(spec),
+    )
+
+
+def get_output_folder(paths: ProjectPaths, kind: str, enabled: bool) -> Path | None:
+    """``results/<kind>/`` of the project when ``enabled``, else None (write nothing)."""
+    return paths.results / kind if enabled else None
+
+
+def write_tables(frame: pd.DataFrame, folder: Path | None, name: str) -> list[Path]:
+    """Write ``frame`` as ``name.csv``, ``name.md`` and ``name.tex`` (booktabs) into
+    ``folder``, each atomically; return the paths. ``folder=None`` writes nothing."""
+    if folder is None:
+        return []
+    folder = Path(folder)
+    texts = {
+        "csv": frame.to_csv(index=False, lineterminator="\n"),
+        "md": frame.to_markdown(index=False, missingval="") + "\n",
+        "tex": format_latex(frame),
+    }
+    paths = []
+    for suffix, text in texts.items():
+        path = folder / f"{name}.{suffix}"
+        write_text_atomic(path, text)
+        paths.append(path)
+    return paths
