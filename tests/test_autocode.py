@@ -148,3 +148,11 @@ def test_code_csv_errors_name_the_file(coder, tmp_path: Path, content: bytes, wo
         code_csv(source, tmp_path / "out.csv", coder, progress=False)
     assert "bad.csv" in str(info.value) and words in str(info.value)
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_batched_texts_stay_apart_and_keep_their_own_offsets(coder: AutoCoder) -> None:
+    texts = ["Vi må ha kontakt", "bruker innen fristen.", "", "Det er altså ikke nyttig."]
+    results = list(coder.code_texts(texts, texts_per_doc=3))
+    assert [[h.code for h in hits] for hits in results] == [[], [], [], ["holdning.kritisk"]]
+    hit = results[3][0]
+    assert texts[3][hit.start : hit.end] == hit.evidence == "ikke nyttig"

@@ -75,11 +75,6 @@ def make_row(segment_id: str, code: str, coder: str = "anna", memo: str = "") ->
 # --- format -------------------------------------------------------------------------------
 
 
-def test_columns_match_the_auto_coder() -> None:
-    autocode_runs = pytest.importorskip("thesis_analysis.autocode_runs")
-    assert CODING_COLUMNS == autocode_runs.CODING_COLUMNS
-
-
 def test_fixture_file_round_trips_byte_for_byte(tmp_path: Path, codebook) -> None:
     original = STORE / "codings" / "anna.csv"
     frame = load_coder_file(original, codebook)

@@ -16,7 +16,10 @@ import pytest
             'Vi fikk gjort så mange "jobbmatch"… Ja, også på fredagen.',
             ['Vi fikk gjort så mange "jobbmatch"…', "Ja, også på fredagen."],
         ),
-        ("Det er bl.a. NAV som sier det. Så går vi.", ["Det er bl.a. NAV som sier det.", "Så går vi."]),
+        (
+            "Det er bl.a. NAV som sier det. Så går vi.",
+            ["Det er bl.a. NAV som sier det.", "Så går vi."],
+        ),
         (
             "Vi har flyktninger, innvandrere osv. Det er mye.",
             ["Vi har flyktninger, innvandrere osv.", "Det er mye."],
@@ -42,3 +45,22 @@ def test_pipeline_is_built_once() -> None:
     from thesis_analysis.nlp import get_pipeline
 
     assert get_pipeline() is get_pipeline()
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "Første tekst uten punktum\n\nandre tekst. Tredje.",
+            ["Første tekst uten punktum", "andre tekst.", "Tredje."],
+        ),
+        ("Linje en\nfortsetter her. Så ny.\n\n", ["Linje en\nfortsetter her.", "Så ny."]),
+        ("Hei.\nNy linje.", ["Hei.", "Ny linje."]),
+        (" Hei. ", ["Hei."]),
+        ("\n\n", []),
+    ],
+)
+def test_sentence_spans_leave_out_white_space(nlp, text: str, sentences: list[str]) -> None:
+    from thesis_analysis.nlp import list_sentence_spans
+
+    assert [text[a:b] for a, b in list_sentence_spans(nlp(text))] == sentences

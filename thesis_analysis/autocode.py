@@ -62,10 +62,16 @@ class CompiledCode:
     near: tuple[tuple[int, tuple[frozenset[int], ...], int], ...]  # (number, groups, window)
     exclude: frozenset[int]
 
-    def triggers(self) -> set[int]:
-        """The keys whose match may make this code fire."""
+    def triggers(self, length_of: dict[int, int]) -> set[int]:
+        """The keys whose match may make this code fire.
+
+        A near rule needs all its groups, so one group suffices as trigger: the one whose
+        shortest item is longest (long words are rarer, so fewer sentences wake the code).
+        """
         keys = set(self.single) | {parts[0] for _, parts, _ in self.wild}
-        return keys | {k for _, groups, _ in self.near for k in groups[0]}
+        for _, groups, _ in self.near:
+            keys |= max(groups, key=lambda group: min(length_of[k] for k in group))
+        return keys
 
 
 class AutoCoder:
@@ -83,12 +89,12 @@ class AutoCoder:
         self.coder = "auto"
         vocab = self.nlp.vocab
         self._matchers = [PhraseMatcher(vocab, attr=attr) for attr in ("LOWER", "LEMMA", "NORM")]
-        self._keys: set[int] = set()
+        self._keys: dict[int, int] = {}  # matcher key → length of its text
         self._negation_flag = vocab.add_flag(lambda text: text.lower() in NEGATIONS)
         self._codes = {c.id: self._compile_code(c) for c in codebook.codes if c.codable}
         self._triggered_by: dict[int, tuple[str, ...]] = {}
         for code in self._codes.values():
-            for key in code.triggers():
+            for key in code.triggers(self._keys):
                 self._triggered_by[key] = (*self._triggered_by.get(key, ()), code.id)
 
     # -- compiling ---------------------------------------------------------------------------
@@ -136,7 +142,7 @@ class AutoCoder:
         match_id = self.nlp.vocab.strings.add(key)
         if match_id in self._keys:
             return match_id
-        self._keys.add(match_id)
+        self._keys[match_id] = len(key.removeprefix("="))
         text = key.removeprefix("=").strip()
         lemma_doc = self.nlp.get_pipe("nb_lemmas")(self.nlp.make_doc(text))
         as_written = self.nlp.make_doc(text)

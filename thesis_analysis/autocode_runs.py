@@ -13,23 +13,9 @@ import pandas as pd
 from tqdm import tqdm
 
 from thesis_analysis.autocode import AutoCoder, Hit
+from thesis_analysis.codings import CODING_COLUMNS
 from thesis_analysis.errors import InputError
 
-CODING_COLUMNS = [
-    "segment_id",
-    "code",
-    "coder",
-    "start",
-    "end",
-    "snippet",
-    "memo",
-    "segment_hash",
-    "rule",
-    "evidence",
-    "evidence_start",
-    "evidence_end",
-    "codebook",
-]
 TEXT_CODING_COLUMNS = ["id", "code", "evidence", "rule", "evidence_start", "evidence_end"]
 SNIPPET_LENGTH = 120
 

@@ -27,8 +27,7 @@ from thesis_analysis.writers import write_csv_atomic
 if TYPE_CHECKING:
     from thesis_analysis.codebook import Codebook
 
-# Same as thesis_analysis.autocode_runs.CODING_COLUMNS (kept here so that importing the store
-# does not import spaCy); tests/test_codings.py checks that the two agree.
+# The coding table's columns: every coder's file, the auto-coder's output, REFI-QDA imports.
 CODING_COLUMNS = [
     "segment_id",
     "code",

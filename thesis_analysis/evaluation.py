@@ -14,17 +14,6 @@ import pandas as pd
 from thesis_analysis.codebook import Codebook, compute_top_level
 from thesis_analysis.reliability import compute_cohen_kappa
 
-THEMES = (
-    "npm",
-    "styring",
-    "malforskyvning",
-    "malkonflikt",
-    "stat_kommune",
-    "kvalitet_kvantitet",
-    "subkultur",
-    "rapportering",
-)
-STANCES = ("holdning.kritisk", "holdning.positiv")
 EVALUATION_COLUMNS = [
     "group",
     "code",
@@ -38,13 +27,20 @@ EVALUATION_COLUMNS = [
 ]
 
 
-def list_indicator_families(codebook: Codebook) -> tuple[str, ...]:
-    """The ``indikator.<family>`` ids of the codebook, in file order."""
-    return tuple(
-        code.id
-        for code in codebook.codes
-        if code.id.count(".") == 1 and code.id.startswith("indikator.")
-    )
+def list_groups(codebook: Codebook) -> dict[str, tuple[str, ...]]:
+    """The codebook's top-level codes by kind, in file order.
+
+    ``stance``: the ``holdning.*`` codes; ``indicator``: the ``indikator.*`` families;
+    ``theme``: every other top level that has a codable code.
+    """
+    groups: dict[str, list[str]] = {"theme": [], "stance": [], "indicator": []}
+    for code in codebook.codes:
+        top = compute_top_level(code.id)
+        kind = "stance" if top.startswith("holdning.") else "theme"
+        kind = "indicator" if top.startswith("indikator.") else kind
+        if code.codable and top not in groups[kind]:
+            groups[kind].append(top)
+    return {kind: tuple(tops) for kind, tops in groups.items()}
 
 
 def build_presence(
@@ -129,11 +125,7 @@ def evaluate_codings(
     ``stance``, ``indicator``), code and method, plus a ``(macro)`` row per group kind and
     method (the mean of the per-code figures, NaN-skipping).
     """
-    kinds = {
-        "theme": THEMES,
-        "stance": STANCES,
-        "indicator": list_indicator_families(codebook),
-    }
+    kinds = list_groups(codebook)
     ids = pd.Index(segments["segment_id"])
     reference = reference[reference["segment_id"].isin(ids)]
     rows = []
