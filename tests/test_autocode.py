@@ -156,3 +156,19 @@ def test_batched_texts_stay_apart_and_keep_their_own_offsets(coder: AutoCoder) -
     assert [[h.code for h in hits] for hits in results] == [[], [], [], ["holdning.kritisk"]]
     hit = results[3][0]
     assert texts[3][hit.start : hit.end] == hit.evidence == "ikke nyttig"
+
+
+def test_only_the_last_word_of_a_phrase_matches_on_its_stem(tmp_path, nlp) -> None:
+    path = tmp_path / "codebook.yaml"
+    path.write_text(
+        CODEBOOK.replace(
+            'phrases: ["ringe * tilbake", "kontakt bruker"]',
+            'phrases: ["ringe * tilbake", "kontakt bruker", "måles ikke"]',
+        ),
+        encoding="utf-8",
+    )
+    coder = AutoCoder(load_codebook(path, require_fixed_ids=False), nlp)
+    assert codes_of(coder, "Det måles ikke.") == {"kontakt": "phrase:måles ikke"}
+    assert "kontakt" not in codes_of(coder, "Det er mål ikke tall.")  # «mål» ~ stem of «måles»
+    assert codes_of(coder, "Vi tar kontakt med brukerne.") == {}
+    assert codes_of(coder, "Kontakt brukerne i dag.") == {"kontakt": "phrase:kontakt bruker"}

@@ -91,7 +91,7 @@ def test_code_matrix_share(codings, segments, codebook):
     ax = figures.plot_code_matrix(df)
     mesh = [c for c in ax.collections if isinstance(c, QuadMesh)][0]
     assert mesh.get_array().shape == (6, 2)
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["stat", "kommune"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["stat\n(n=3)", "kommune\n(n=6)"]
     assert [t.get_text() for t in ax.get_yticklabels()] == list(dict.fromkeys(df["label"]))
     annotations = texts(ax)
     assert len(annotations) == 12
@@ -109,9 +109,9 @@ def test_code_matrix_counts_and_sections(codings, segments, codebook):
     sections = tables.compute_codes_by_section(codings, segments, codebook)
     ax = figures.plot_code_matrix(sections)
     assert [t.get_text() for t in ax.get_xticklabels()] == [
-        "Leder",
-        "Styringsparametere",
-        "Læring og forbedring",
+        "Leder\n(n=3)",
+        "Styringsparametere\n(n=4)",
+        "Læring og forbedring\n(n=2)",
     ]
     assert ax.get_xlabel() == "Del av intervjuguiden"
 
@@ -150,7 +150,7 @@ def test_indicator_stance(stance_table):
     # kommune before stat (order of employers), Dialogmøte – kommune has no statements
     assert labels == ["Jobbmatch – stat", "Jobbmatch – kommune", "Dialogmøte – stat",
                       "Dialogmøte – ukjent"]  # fmt: skip
-    stances = ["kritisk", "nøytral", "positiv"]
+    stances = ["kritisk", "positiv", "nøytral"]  # critical, positive, other, neutral
     assert [t.get_text() for t in ax.get_legend().get_texts()] == stances
     assert len(ax.patches) == len(stances) * len(labels)
     by_stance = dict(zip(stances, [ax.patches[i * 4 : i * 4 + 4] for i in range(3)], strict=True))
@@ -159,7 +159,7 @@ def test_indicator_stance(stance_table):
     assert hex_of(by_stance["kritisk"][0].get_facecolor()) == "#D55E00"
     assert hex_of(by_stance["positiv"][0].get_facecolor()) == "#009E73"
     assert hex_of(by_stance["nøytral"][0].get_facecolor()) == figures.GREY
-    ends = [p.get_x() + p.get_width() for p in by_stance["positiv"]]
+    ends = [p.get_x() + p.get_width() for p in by_stance["nøytral"]]
     assert ends == [5, 5, 2, 1]  # stacked: totals per row
     assert ax.get_title() == "Holdning til styringsparametere etter arbeidsgiver"
 
@@ -167,8 +167,14 @@ def test_indicator_stance(stance_table):
 def test_indicator_stance_palette_and_labels(stance_table):
     table = stance_table.assign(stance_label=stance_table["stance"].str.upper())
     ax = figures.plot_indicator_stance(table, palette={"KRITISK": "#000000"})
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["KRITISK", "NØYTRAL", "POSITIV"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["KRITISK", "POSITIV", "NØYTRAL"]
     assert hex_of(ax.patches[0].get_facecolor()) == "#000000"
+    assert figures.order_stances(["Nøytral/ingen vurdering", "Blandet", "Positiv", "Kritisk"]) == [
+        "Kritisk",
+        "Positiv",
+        "Blandet",
+        "Nøytral/ingen vurdering",
+    ]
     palette = figures.make_stance_palette(["holdning.kritisk", "holdning.positiv", "annet"])
     assert palette == {
         "holdning.kritisk": "#D55E00",

@@ -41,3 +41,23 @@ def test_unknown_word_falls_back_to_the_stemmer(lemmatizer: Lemmatizer) -> None:
 
 def test_table_is_large(lemmatizer: Lemmatizer) -> None:
     assert len(load_lemma_table()) > 500_000
+
+
+def test_coverage_on_the_shipped_corpus(nlp, project_root, capsys) -> None:
+    """Most words of the corpus get a dictionary lemma (lexicon or compound analysis)."""
+    from collections import Counter
+
+    from thesis_analysis.corpus import load_corpus
+
+    corpus = load_corpus(project_root / "transcripts")
+    analyse = nlp.get_pipe("nb_lemmas").analyse
+    sources: Counter[str] = Counter()
+    for transcript in corpus.transcripts:
+        for doc in nlp.pipe(turn.text for turn in transcript.turns):
+            sources.update(analyse(t.text).source for t in doc if t.is_alpha)
+    content = sources["lexicon"] + sources["compound"] + sources["stem"]
+    coverage = (sources["lexicon"] + sources["compound"]) / content
+    with capsys.disabled():
+        print(f"\nlemma coverage of content words: {coverage:.3f} {dict(sources)}")
+    assert coverage >= 0.9
+    assert sources["compound"] > 0

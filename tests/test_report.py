@@ -145,3 +145,27 @@ def test_build_report_reports_a_failing_notebook(project):
 def test_build_report_selected_names(project):
     assert "executed 0 notebooks" in report.build_report(project, names=["nothing.ipynb"])
     assert Path(project.results / "report" / "index.html").is_file()
+
+
+def test_refresh_notebooks_in_place(project):
+    path = project.notebooks / "01-make-demo.ipynb"
+    assert report.refresh_notebooks(project) == "executed and saved 1 notebooks in notebooks/"
+    refreshed = nbformat.read(path, as_version=4)
+    code = [c for c in refreshed.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == [1, 2]
+    assert code[1].outputs and all("execution" not in c.metadata for c in code)
+    assert not any("injected-parameters" in c.metadata.get("tags", []) for c in code)
+    assert not (project.results / "tables").exists()  # WRITE_RESULTS stayed False
+    before = path.read_bytes()
+    report.refresh_notebooks(project)
+    assert path.read_bytes() == before
+
+
+def test_refresh_notebooks_keeps_a_failing_notebook(project):
+    broken = make_notebook("Broken", [parameters("WRITE_RESULTS = False"), new_code_cell("1 / 0")])
+    path = project.notebooks / "02-break-things.ipynb"
+    nbformat.write(broken, path)
+    before = path.read_bytes()
+    with pytest.raises(report.ReportError, match="ZeroDivisionError"):
+        report.refresh_notebooks(project, workers=1)
+    assert path.read_bytes() == before

@@ -1,1 +1,44 @@
-"""thesis_analysis."""
+"""thesis_analysis: reproducible qualitative coding of Norwegian interview transcripts.
+
+The public API is listed in ``__all__``; names are imported on first use, so importing the
+package is cheap (spaCy, pandas and the lemma table load only when needed).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+_API = {
+    "load_corpus": "corpus",
+    "segment_corpus": "segments",
+    "get_pipeline": "nlp",
+    "load_codebook": "codebook",
+    "validate_codebook": "codebook",
+    "AutoCoder": "autocode",
+    "code_segments": "autocode_runs",
+    "CodingStore": "codings",
+    "load_codings": "codings",
+    "CodingPanel": "panel",
+    "compute_agreement": "reliability",
+    "compute_code_reliability": "reliability",
+    "load_project": "pipeline",
+    "find_project_root": "paths",
+    "InputError": "errors",
+}
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use."""
+    if name not in _API:
+        raise AttributeError(f"module 'thesis_analysis' has no attribute {name!r}")
+    value = getattr(import_module(f"thesis_analysis.{_API[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, "__version__"])

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -90,6 +90,7 @@ class AutoCoder:
         vocab = self.nlp.vocab
         self._matchers = [PhraseMatcher(vocab, attr=attr) for attr in ("LOWER", "LEMMA", "NORM")]
         self._keys: dict[int, int] = {}  # matcher key → length of its text
+        self._leading: dict[int, tuple[frozenset[int], ...]] = {}  # phrase key → its first words
         self._negation_flag = vocab.add_flag(lambda text: text.lower() in NEGATIONS)
         self._codes = {c.id: self._compile_code(c) for c in codebook.codes if c.codable}
         self._triggered_by: dict[int, tuple[str, ...]] = {}
@@ -155,6 +156,12 @@ class AutoCoder:
         last = self.nlp.get_pipe("nb_lemmas").analyse(lemma_doc[-1].text)
         if not key.startswith("=") and last.lemma == last.head:
             norm.add(key, [lemma_doc])
+            if len(lemma_doc) > 1:  # only the last word of a phrase is matched on its stem
+                strings = self.nlp.vocab.strings
+                self._leading[match_id] = tuple(
+                    frozenset({strings.add(t.lower_), strings.add(t.lemma_)})
+                    for t in lemma_doc[:-1]
+                )
         return match_id
 
     # -- coding ------------------------------------------------------------------------------
@@ -167,9 +174,8 @@ class AutoCoder:
             return []
         facts = doc.to_array([SENT_START, IDX, LENGTH, self._negation_flag]).astype(np.int64)
         sentence_starts = np.flatnonzero(facts[:, 0] == 1)
-        found: set[tuple[int, int, int]] = set()
-        for matcher in self._matchers:
-            found.update(matcher(doc))
+        lower, lemma, norm = self._matchers
+        found = set(lower(doc)) | set(lemma(doc)) | set(self._check_stem_matches(doc, norm(doc)))
         view = _DocView(doc.text if text is None else text, facts, sentence_starts)
         per_sentence: list[Spans] = [defaultdict(list) for _ in sentence_starts]
         matches = sorted(found, key=lambda m: (m[1], m[2], m[0]))
@@ -178,6 +184,19 @@ class AutoCoder:
         for (key, start, end), sentence in zip(matches, sentences.tolist(), strict=True):
             per_sentence[sentence][key].append((start, end))
         return [self._code_sentence(view, n, spans) for n, spans in enumerate(per_sentence)]
+
+    def _check_stem_matches(
+        self, doc: Doc, matches: list[tuple[int, int, int]]
+    ) -> Iterator[tuple[int, int, int]]:
+        """Stem matches of phrases whose words before the last match as written or as lemma."""
+        words = doc.to_array([LOWER, LEMMA]) if matches else None
+        for match_id, start, end in matches:
+            leading = self._leading.get(match_id)
+            if leading is None or all(
+                int(words[start + i, 0]) in allowed or int(words[start + i, 1]) in allowed
+                for i, allowed in enumerate(leading)
+            ):
+                yield match_id, start, end
 
     def _code_sentence(self, view: _DocView, sentence: int, spans: Spans) -> list[Hit]:
         present = spans.keys()

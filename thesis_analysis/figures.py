@@ -20,6 +20,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from thesis_analysis.tables import GROUP_ORDERS, order_groups
 from thesis_analysis.transcripts import KNOWN_SECTIONS
@@ -37,8 +38,10 @@ OKABE_ITO = (
 )
 """Okabe & Ito (2008) colours, blue first (the same hues as seaborn's "colorblind")."""
 GREY = "#999999"
-STANCE_HUES = (("kritisk", "#D55E00"), ("positiv", "#009E73"), ("nøytral", GREY))
+STANCE_HUES = (("kritisk", "#D55E00"), ("positiv", "#009E73"), ("nøytral", GREY), ("ingen", GREY))
 """Colours of stances whose name contains these words (other stances get the palette)."""
+STANCE_ORDER = ("kritisk", "positiv", None, "nøytral", "ingen")
+"""Stack and legend order: critical, positive, any other (e.g. blandet), neutral, none."""
 STYLE = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
@@ -89,6 +92,17 @@ def make_stance_palette(stances: list[str]) -> dict[str, str]:
     return palette
 
 
+def order_stances(stances: list[str]) -> list[str]:
+    """``stances`` in :data:`STANCE_ORDER` (by the word they contain), ties in given order."""
+
+    def rank(stance: str) -> int:
+        words = [w for w in STANCE_ORDER if w is not None]
+        found = next((w for w in words if w in stance.lower()), None)
+        return STANCE_ORDER.index(found)
+
+    return sorted(stances, key=rank)
+
+
 def format_share(value: float) -> str:
     """A share as a Norwegian percentage: 0.125 → ``13 %``."""
     return f"{value * 100:.0f} %"
@@ -124,7 +138,7 @@ def plot_code_matrix(df: pd.DataFrame, ax: Axes | None = None, value: str | None
     """Heatmap of a code matrix (:func:`~thesis_analysis.tables.compute_code_matrix`).
 
     ``value``: ``share`` (default when present: share of the group's segments) or
-    ``n_segments``.
+    ``n_segments``. Column labels carry each group's number of segments.
     """
     value = value or ("share" if "share" in df.columns else "n_segments")
     by = str(df["by"].iloc[0]) if len(df) else "group"
@@ -148,16 +162,20 @@ def plot_code_matrix(df: pd.DataFrame, ax: Axes | None = None, value: str | None
             linecolor="white",
             vmin=0,
             annot_kws={"fontsize": 8},
-            cbar_kws={"label": "Andel av gruppens segmenter" if share else "Antall segmenter"},
+            cbar_kws={
+                "label": "Andel av gruppens segmenter" if share else "Antall segmenter",
+                "format": PercentFormatter(1.0, decimals=0) if share else None,
+            },
         )
-    if by == "section":
-        ax.set_xticks(
-            np.arange(len(columns)) + 0.5,
-            [SECTION_LABELS.get(c, c) for c in columns],
-            rotation=30,
-            ha="right",
-            rotation_mode="anchor",
-        )
+    sizes = df.drop_duplicates("group").set_index("group")["group_segments"]
+    names = [SECTION_LABELS.get(c, c) if by == "section" else c for c in columns]
+    ax.set_xticks(
+        np.arange(len(columns)) + 0.5,
+        [f"{name}\n(n={sizes[c]})" for name, c in zip(names, columns, strict=True)],
+        rotation=30 if by == "section" else 0,
+        ha="right" if by == "section" else "center",
+        rotation_mode="anchor",
+    )
     measure = "andel av gruppens segmenter" if share else "antall segmenter"
     ax.set_title(f"Koder etter {BY_LABELS.get(by, by).lower()}\n({measure})")
     ax.set_xlabel(BY_LABELS.get(by, by))
@@ -219,13 +237,14 @@ def plot_indicator_stance(
     ``df`` has at least ``indicator``, ``label``, ``employer``, ``stance`` and
     ``n_statements`` (one row per indicator, employer and stance; a ``stance_label`` column
     is shown instead of ``stance`` when present). Rows keep the indicators' order in ``df``,
-    employers in their usual order; combinations without statements are left out.
+    employers in their usual order, stances (stack and legend) in :func:`order_stances`
+    order; combinations without statements are left out.
     """
     stance_col = "stance_label" if "stance_label" in df.columns else "stance"
     work = df.assign(stance=df[stance_col].astype(str), employer=df["employer"].astype(str))
     indicators = list(dict.fromkeys(work["indicator"]))
     employers = order_groups(work["employer"], "employer")
-    stances = sorted(set(work["stance"]))
+    stances = order_stances(list(dict.fromkeys(work["stance"])))
     palette = dict(palette or make_stance_palette(stances))
     totals = work.groupby(["indicator", "employer"])["n_statements"].sum()
     labels = work.drop_duplicates("indicator").set_index("indicator")["label"]

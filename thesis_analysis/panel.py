@@ -47,6 +47,12 @@ def make_css_id(code_id: str) -> str:
     return code_id.replace(".", "-")
 
 
+def make_row(children: list[widgets.Widget]) -> widgets.HBox:
+    """A row of widgets that wraps onto the next line where the notebook is too narrow (a row
+    that does not wrap squeezes its controls, cuts off their labels and hides the last ones)."""
+    return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap"))
+
+
 def tag(widget: W, *classes: str) -> W:
     """Add CSS classes to ``widget`` and return it."""
     for css in classes:
@@ -189,7 +195,8 @@ class CodingPanel:
         self.position_label = w.Label()
         self.segment_label = tag(w.Label(), "ta-segment-id")
         self.details = w.HTML()
-        self.context = tag(w.HTML(layout=w.Layout(width="100%")), "ta-context")
+        # width auto: stretched to the panel (100% plus the widget's margin overflowed it)
+        self.context = tag(w.HTML(layout=w.Layout(width="auto")), "ta-context")
         self.memo_code = tag(w.Dropdown(description="Memo for"), "ta-memo-code")
         self.memo = tag(w.Textarea(description="Memo", continuous_update=False, rows=4), "ta-memo")
         self.suggestions_box = tag(w.VBox(), "ta-suggestions")
@@ -230,11 +237,11 @@ class CodingPanel:
             w.VBox(
                 [
                     self.status,
-                    w.HBox([*filters, self.uncoded_filter]),
-                    w.HBox([*nav, self.position_label]),
-                    w.HBox([self.segment_label, self.details]),
+                    make_row([*filters, self.uncoded_filter]),
+                    make_row([*nav, self.position_label]),
+                    make_row([self.segment_label, self.details]),
                     self.context,
-                    w.HBox([w.VBox(tree), side]),
+                    make_row([w.VBox(tree), side]),
                 ]
             ),
             "ta-panel",
@@ -466,5 +473,5 @@ class CodingPanel:
             accept.on_click(lambda _b, c=row.code: self._call(lambda: self.accept(c)))
             reject.on_click(lambda _b, c=row.code: self._call(lambda: self.reject(c)))
             self.suggestion_buttons[row.code] = (accept, reject)
-            rows.append(widgets.HBox([accept, reject, text]))
+            rows.append(make_row([accept, reject, text]))
         self.suggestions_box.children = tuple(rows)

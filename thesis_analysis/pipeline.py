@@ -73,19 +73,39 @@ def run_code_texts(
 
 
 def run_evaluate(root: Path) -> str:
-    """Score auto-coder and naive baseline against ``codings/manual.csv``."""
+    """Score auto-coder and naive baseline against ``codings/manual.csv``, on all informants
+    and on each half of them (sorted ids, first half A); the auto-coder's indicator codings are
+    the indicator links (:mod:`thesis_analysis.indicators`, references included)."""
     from thesis_analysis.codings import load_coder_file
     from thesis_analysis.evaluation import code_naive_baseline, evaluate_codings
+    from thesis_analysis.indicators import compute_indicator_links, merge_link_codings
 
     project = load_project(root)
-    segments = project.informant_segments
+    segments, codebook = project.informant_segments, project.codebook
     manual = load_coder_file(project.paths.codings / "manual.csv")
-    auto = code_segments(segments, AutoCoder(project.codebook))
-    naive = code_naive_baseline(segments, project.codebook)
-    table = evaluate_codings(segments, manual, {"auto": auto, "naive": naive}, project.codebook)
+    auto = code_segments(segments, AutoCoder(codebook))
+    auto = merge_link_codings(auto, compute_indicator_links(segments, auto, codebook))
+    methods = {"auto": auto, "naive": code_naive_baseline(segments, codebook)}
+    table = evaluate_codings(segments, manual, methods, codebook)
     write_table(table.round(4), project.paths.results, "evaluation")
+    informants = sorted(set(segments["informant"]))
+    halves = {"A": informants[: len(informants) // 2], "B": informants[len(informants) // 2 :]}
+    by_half = pd.concat(
+        evaluate_codings(
+            segments[segments["informant"].isin(ids)], manual, methods, codebook
+        ).assign(half=f"{half}: {', '.join(ids)}")
+        for half, ids in halves.items()
+    )
+    write_table(by_half.round(4), project.paths.results, "evaluation_halves")
     macro = table[table["code"] == "(macro)"].round(3)
-    return table.round(3).to_string(index=False) + "\n\nmacro:\n" + macro.to_string(index=False)
+    half_macro = by_half[by_half["code"] == "(macro)"].round(3)
+    return (
+        table.round(3).to_string(index=False)
+        + "\n\nmacro:\n"
+        + macro.to_string(index=False)
+        + "\n\nmacro per half of the informants:\n"
+        + half_macro.to_string(index=False)
+    )
 
 
 def run_reliability_command(root: Path) -> str:

@@ -7,6 +7,10 @@ into ``results/tables/`` and ``results/figures/``. The executed copies go to
 ``results/notebooks/`` and one HTML page per notebook plus ``index.html`` to
 ``results/report/``. Everything that varies between runs (execution timestamps, widget
 state and widget model ids) is removed first, so the same inputs give the same bytes.
+
+:func:`refresh_notebooks` executes the notebooks themselves, in place, the same way: that is
+how they are saved with their outputs for ``pytest --nbval`` after the corpus, the codebook
+or the codings change.
 """
 
 from __future__ import annotations
@@ -147,12 +151,18 @@ def count_files(folder: Path) -> int:
 
 
 def run_notebook(
-    source: Path, cwd: Path, timeout: int = TIMEOUT, kernel: str = KERNEL
+    source: Path, cwd: Path, timeout: int = TIMEOUT, parameters: str | None = REPORT_PARAMETERS
 ) -> tuple[NotebookNode, str, str]:
-    """Execute a copy of the notebook at ``source`` with :data:`REPORT_PARAMETERS` injected;
-    return the executed notebook, the error text ("" if none) and its HTML page."""
-    notebook = inject_parameters(nbformat.read(source, as_version=4), REPORT_PARAMETERS)
-    notebook, error = execute_notebook(notebook, cwd, timeout, kernel)
+    """Execute a copy of the notebook at ``source`` (with ``parameters`` injected, unless
+    None); return the executed notebook, the error text ("" if none) and its HTML page."""
+    notebook = nbformat.read(source, as_version=4)
+    if parameters is not None:
+        notebook = inject_parameters(notebook, parameters)
+    else:
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+    notebook, error = execute_notebook(notebook, cwd, timeout)
     return notebook, error, render_html(notebook, read_title(notebook, source.stem))
 
 
@@ -160,6 +170,52 @@ def count_workers(n_jobs: int) -> int:
     """Notebooks to run at once: one per available CPU, at most ``n_jobs``, at least one."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(n_jobs, cpus or 1))
+
+
+def run_notebooks(
+    sources: list[Path],
+    cwd: Path,
+    timeout: int,
+    parameters: str | None,
+    workers: int | None = None,
+) -> list[tuple[NotebookNode, str, str]]:
+    """:func:`run_notebook` on each source, ``workers`` at once (each in its own process)."""
+    workers = workers or count_workers(len(sources))
+    jobs = [(source, cwd, timeout, parameters) for source in sources]
+    if workers <= 1:
+        return [run_notebook(*job) for job in jobs]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(run_notebook, *zip(*jobs, strict=True)))
+
+
+def select_notebooks(paths: ProjectPaths, names: list[str] | None) -> list[Path]:
+    """The project's analysis notebooks, or those of them named in ``names``."""
+    sources = list_notebooks(paths.notebooks)
+    return sources if names is None else [p for p in sources if p.name in set(names)]
+
+
+def refresh_notebooks(
+    paths: ProjectPaths,
+    timeout: int = TIMEOUT,
+    names: list[str] | None = None,
+    workers: int | None = None,
+) -> str:
+    """Execute the notebooks in ``notebooks/`` in place, as they are (``WRITE_RESULTS``
+    stays False), and save them with their outputs, stripped of what varies — the form in
+    which they are committed and checked by ``pytest --nbval``. A failing notebook is not
+    saved; :class:`ReportError` names it after the others are done."""
+    sources = select_notebooks(paths, names)
+    results = run_notebooks(sources, paths.notebooks, timeout, None, workers)
+    failures = []
+    for source, (notebook, error, _page) in zip(sources, results, strict=True):
+        if error:
+            failures.append(f"{source.name}:\n{error}")
+        else:
+            write_text_atomic(source, nbformat.writes(notebook) + "\n")
+    if failures:
+        raise ReportError(f"{len(failures)} notebook(s) failed:\n\n" + "\n\n".join(failures))
+    return f"executed and saved {len(sources)} notebooks in notebooks/"
 
 
 def build_report(
@@ -187,17 +243,8 @@ def build_report(
     ReportError
         After running all of them, if any notebook failed (its partial output is written).
     """
-    sources = list_notebooks(paths.notebooks)
-    if names is not None:
-        sources = [p for p in sources if p.name in set(names)]
-    workers = workers or count_workers(len(sources))
-    jobs = [(source, paths.notebooks, timeout) for source in sources]
-    if workers > 1:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = list(pool.map(run_notebook, *zip(*jobs, strict=True)))
-    else:
-        results = [run_notebook(*job) for job in jobs]
+    sources = select_notebooks(paths, names)
+    results = run_notebooks(sources, paths.notebooks, timeout, REPORT_PARAMETERS, workers)
     entries, failures = [], []
     for source, (notebook, error, page) in zip(sources, results, strict=True):
         write_text_atomic(

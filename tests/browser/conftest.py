@@ -9,8 +9,8 @@ either they are skipped, with a message saying how to enable them. Set
 JupyterLab runs from this Python (``sys.executable -m jupyter lab``) on 127.0.0.1, a free
 port and a random token, with its own temporary config, data, runtime, workspaces and settings
 folders, ``HOME`` and ``IPYTHONDIR``: nothing of the user's Jupyter set-up is read or written.
-The news notification is switched off in the user settings. Each test gets its own copy of the
-fixture project and notebook (``data/``) in a folder under the server's root.
+The news notification is switched off in the user settings. Copies of the fixture project and
+notebook (``data/``) go into folders under the server's root (:func:`copy_project`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,8 +63,12 @@ USER_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
 
+# JupyterLab page config: no check whether the front end needs a rebuild (it never does here;
+# the check costs seconds of CPU on the first page load).
+PAGE_CONFIG = {"buildCheck": False, "buildAvailable": False}
+
 try:
-    from playwright.sync_api import Browser, Page, sync_playwright
+    from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 except ImportError:  # pragma: no cover - depends on the environment
     sync_playwright = None
 
@@ -88,7 +92,7 @@ def missing_requirement() -> str | None:
     return None
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="session", autouse=True)
 def _require_browser() -> None:
     """Skip every browser test when Chromium or playwright is missing."""
     reason = missing_requirement()
@@ -98,9 +102,15 @@ def _require_browser() -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
-    """Keep each phase's report on the item, so the page fixture can screenshot failures."""
+    """When a test fails, save a screenshot of its page as ``output/<test>-failed.png``."""
     report = yield
-    setattr(item, f"report_{report.when}", report)
+    if report.when == "call" and report.failed and sync_playwright is not None:
+        for value in getattr(item, "funcargs", {}).values():
+            page = value if isinstance(value, Page) else getattr(value, "page", None)
+            if isinstance(page, Page) and not page.is_closed():
+                OUTPUT.mkdir(exist_ok=True)
+                page.screenshot(path=OUTPUT / f"{item.name}-failed.png", full_page=True)
+                break
     return report
 
 
@@ -178,6 +188,9 @@ def make_lab_environment(base: Path) -> dict[str, str]:
         env[key] = str(folder)
     env["JUPYTER_PLATFORM_DIRS"] = "1"
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    page_config = Path(env["JUPYTER_CONFIG_DIR"], "labconfig", "page_config.json")
+    page_config.parent.mkdir(parents=True, exist_ok=True)
+    page_config.write_text(json.dumps(PAGE_CONFIG) + "\n", encoding="utf-8")
     for name, values in USER_SETTINGS.items():
         path = Path(env["JUPYTERLAB_SETTINGS_DIR"], name)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -246,7 +259,10 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
         "--LabApp.expose_app_in_browser=True",
+        "--LabApp.extension_manager=readonly",  # never asks PyPI
     ]
+    if os.geteuid() == 0:  # e.g. in a container
+        command.append("--allow-root")
     with log.open("wb") as out:
         process = subprocess.Popen(
             command,
@@ -271,31 +287,40 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
 def browser() -> Iterator[Browser]:
     """Headless Chromium from the system (Playwright never downloads a browser here)."""
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=find_chromium(), args=CHROMIUM_ARGS
-        )
+        chromium = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A page in a fresh browser context; a failing test leaves a screenshot in output/."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+@pytest.fixture(scope="session")
+def browser_context(browser: Browser) -> Iterator[BrowserContext]:
+    """One browser context for the session: its HTTP cache makes later page loads faster."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
     context.set_default_timeout(30_000)
+    yield context
+    context.close()
+
+
+def open_page(context: BrowserContext) -> Page:
+    """A new page (tab); leaving a notebook with unsaved changes asks first: it accepts."""
     page = context.new_page()
-    # Leaving a notebook with unsaved changes asks first; the tests always leave.
     page.on("dialog", lambda dialog: dialog.accept())
-    try:
-        yield page
-    finally:
-        report = getattr(request.node, "report_call", None)
-        if report is not None and report.failed:
-            OUTPUT.mkdir(exist_ok=True)
-            page.screenshot(path=OUTPUT / f"{request.node.name}-failed.png", full_page=True)
-        context.close()
+    return page
+
+
+@pytest.fixture(scope="session")
+def page_factory(browser_context: BrowserContext) -> Callable[[], Page]:
+    """Make pages for fixtures wider than one test (close them with ``page.close()``)."""
+    return lambda: open_page(browser_context)
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    """``tests/browser/output/`` (git-ignored), for screenshots."""
+    OUTPUT.mkdir(exist_ok=True)
+    return OUTPUT
 
 
 @dataclass(frozen=True)
@@ -310,11 +335,15 @@ class ProjectCopy:
         return self.folder / "project" / "codings"
 
 
-@pytest.fixture
-def project(lab_server: LabServer, request: pytest.FixtureRequest) -> ProjectCopy:
-    """Copy ``data/coding.ipynb`` and ``data/project/`` into a folder of their own."""
-    name = re.sub(r"\W+", "-", request.node.name).strip("-")
-    folder = lab_server.root / name
+def copy_project(server: LabServer, name: str) -> ProjectCopy:
+    """Copy ``data/coding.ipynb`` and ``data/project/`` into ``<server root>/<name>/``."""
+    folder = server.root / re.sub(r"\W+", "-", name).strip("-")
     shutil.copytree(DATA / "project", folder / "project")
     shutil.copy2(DATA / "coding.ipynb", folder / "coding.ipynb")
-    return ProjectCopy(folder, f"{name}/coding.ipynb")
+    return ProjectCopy(folder, f"{folder.name}/coding.ipynb")
+
+
+@pytest.fixture(scope="session")
+def project_factory(lab_server: LabServer) -> Callable[[str], ProjectCopy]:
+    """Make copies of the fixture project for fixtures wider than one test."""
+    return lambda name: copy_project(lab_server, name)

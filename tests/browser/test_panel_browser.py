@@ -1,0 +1,326 @@
+"""The coding panel as researchers use it: JupyterLab in a real (headless) browser.
+
+The scenarios share one notebook (``data/coding.ipynb``, run once in one page; starting a
+kernel and loading spaCy is the slow part) on a copy of the small fixture project
+(``data/project``: two transcripts, a small codebook, the coder files ``anna.csv`` with one
+coding and ``bo.csv``). They work the panel with clicks and typing as a researcher would and
+read ``project/codings/`` on disk. Each scenario codes its own segment and checks only what it
+did, so they pass in any order. See ``conftest.py`` for the server, the browser and the skip.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import signal
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from thesis_analysis.codings import load_coder_file
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # pragma: no cover - the tests are skipped then (see conftest.py)
+    expect = None
+
+if TYPE_CHECKING:
+    from conftest import LabServer, ProjectCopy
+    from playwright.sync_api import Locator, Page
+
+pytestmark = pytest.mark.browser
+
+CODER = "anna"
+SEGMENT = "TA1-t004-s02"  # «Der setter vi strek for hver oppfølging på tavlen.»
+TICKED = ("holdning.kritisk", "malforskyvning")
+ALL_CODES = (  # the codable codes of data/project/codebook.yaml
+    "malforskyvning",
+    "malforskyvning.telling",
+    "tavlemote",
+    "holdning.kritisk",
+    "holdning.positiv",
+)
+MEMO_CODE, MEMO_LABEL = "holdning.kritisk", "Kritisk holdning"
+MEMO = 'Strekene styrer arbeidet, ikke brukeren – «ser ikke poenget».\nAndre linje, med "sitat".'
+ACCEPTED, ACCEPTED_RULE = "tavlemote", "term:tavle"
+REJECTED, REJECTED_RULE = "malforskyvning.telling", "term:strek"
+KILLED = "TA1-t004-s01"  # «Vi har tavlemøte hver mandag.», coded before the kernel is killed
+FIRST = "TA1-t002-s01"
+RUN_TIMEOUT = 60_000  # ms: starting a kernel and loading spaCy
+WIDTHS = (1280, 1000)  # laptop-sized windows, the file browser open beside the notebook
+# Elements of the panel whose content does not fit: cut-off labels, squeezed buttons, rows
+# that hide controls past their right edge.
+CUT_OFF = """panel => [panel, ...panel.querySelectorAll('.jupyter-widgets, .widget-label, button')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => `${e.className}: ${e.scrollWidth} px of content in ${e.clientWidth} px`)"""
+
+
+def css(code: str) -> str:
+    return code.replace(".", "-")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative path → content)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def wait_until(condition: Callable[[], object], what: str, timeout: float = 15.0) -> object:
+    """Poll ``condition`` until it returns something true; fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.1)
+
+
+def coder_rows(project: ProjectCopy, coder: str = CODER) -> list[dict[str, str]]:
+    """The coder's file on disk as rows of text (empty when there is no file)."""
+    path = project.codings / f"{coder}.csv"
+    return read_rows(path.read_bytes()) if path.exists() else []
+
+
+def read_rows(content: bytes) -> list[dict[str, str]]:
+    """A coder file's content as rows of text."""
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8"), newline="")))
+
+
+def codings_of(project: ProjectCopy, segment_id: str) -> set[str]:
+    return {row["code"] for row in coder_rows(project) if row["segment_id"] == segment_id}
+
+
+@dataclass
+class Lab:
+    """A notebook open in JupyterLab, and the coding panel it shows."""
+
+    page: Page
+    server: LabServer
+    project: ProjectCopy
+    before: dict[str, bytes] = field(default_factory=dict)  # the project's files at the start
+    after: dict[str, bytes] = field(default_factory=dict)  # and after coding SEGMENT
+
+    # --- JupyterLab ---------------------------------------------------------------------
+
+    def open(self) -> None:
+        self.page.goto(self.server.lab_url(self.project.notebook))
+        self.wait_idle()
+
+    def wait_idle(self) -> None:
+        """Wait for the kernel to be idle: commands given before are silently dropped."""
+        status = self.page.locator("#jp-main-statusbar")
+        expect(status).to_contain_text(re.compile(r"\|\s*Idle"), timeout=RUN_TIMEOUT)
+
+    def command(self, command: str) -> None:
+        """Run a JupyterLab command (the server exposes the app as ``window.jupyterapp``)."""
+        self.page.evaluate("command => window.jupyterapp.commands.execute(command)", command)
+
+    def run_all(self) -> None:
+        """Run every cell (as Run ▸ Run All Cells does) and wait for the new panel."""
+        self.wait_idle()
+        self.command("notebook:clear-all-cell-outputs")  # no old panel to mistake for the new
+        expect(self.panel).to_have_count(0)
+        self.command("runmenu:run-all")
+        expect(self.panel).to_be_visible(timeout=RUN_TIMEOUT)
+        self.wait_idle()
+        expect(self.panel).to_have_count(1)
+
+    def dismiss_dialog(self) -> None:
+        """Close a JupyterLab dialog (e.g. «Kernel Restarting») with its default button."""
+        dialog = self.page.locator(".jp-Dialog")
+        expect(dialog).to_be_visible(timeout=RUN_TIMEOUT)
+        dialog.locator(".jp-Dialog-footer button.jp-mod-accept").click()
+        expect(dialog).to_have_count(0)
+
+    # --- the panel ----------------------------------------------------------------------
+
+    @property
+    def panel(self) -> Locator:
+        return self.page.locator(".ta-panel")
+
+    def find(self, selector: str) -> Locator:
+        return self.panel.locator(selector)
+
+    def box(self, code: str) -> Locator:
+        return self.find(f".ta-code-{css(code)} input[type=checkbox]")
+
+    def go_to(self, segment_id: str) -> None:
+        """Choose ``segment_id`` in the segment list."""
+        select = self.find(".ta-segment-select select")
+        value = select.evaluate(
+            "(s, id) => [...s.options].map(o => o.value).find(v => v.startsWith(id + ' '))",
+            segment_id,
+        )
+        assert value, f"{segment_id} is not in the segment list"
+        select.select_option(value=value)
+        expect(self.find(".ta-segment-id")).to_have_text(segment_id)
+
+    def tick(self, code: str) -> None:
+        """Click a code's checkbox (on) and wait for the coding in the coder's file.
+
+        Like a researcher, the test waits for the panel to take the click in before the next
+        one (the «Memo for» list changes with every code ticked).
+        """
+        box = self.box(code)
+        expect(box).not_to_be_checked()
+        segment_id = self.find(".ta-segment-id").inner_text()
+        box.click()
+        expect(box).to_be_checked()
+        wait_until(
+            lambda: code in codings_of(self.project, segment_id), f"{code} in the coder's file"
+        )
+
+    def write_memo(self, code_label: str, memo: str) -> None:
+        """Choose the coding in «Memo for», type the memo and leave the field."""
+        self.find(".ta-memo-code select").select_option(label=code_label)
+        textarea = self.find(".ta-memo textarea")
+        expect(textarea).to_be_enabled()
+        textarea.fill(memo)
+        textarea.blur()
+
+    def click_suggestion(self, kind: str, code: str) -> None:
+        """Click Accept or Reject (``kind``) of a suggestion; wait until it is gone."""
+        button = self.find(f"button.ta-{kind}-{css(code)}")
+        button.click()
+        expect(self.find(f".ta-accept-{css(code)}")).to_have_count(0)
+        expect(self.find(f".ta-reject-{css(code)}")).to_have_count(0)
+
+    def expect_codes(self, checked: set[str]) -> None:
+        """The code boxes show exactly ``checked`` as ticked."""
+        for code in ALL_CODES:
+            if code in checked:
+                expect(self.box(code)).to_be_checked()
+            else:
+                expect(self.box(code)).not_to_be_checked()
+
+
+def code_segment(lab: Lab) -> None:
+    """What a researcher does on :data:`SEGMENT`: tick two codes, write a memo for one,
+    accept one suggestion and reject another."""
+    lab.go_to(SEGMENT)
+    for code in TICKED:
+        lab.tick(code)
+    lab.write_memo(MEMO_LABEL, MEMO)
+    wait_until(
+        lambda: any(r["code"] == MEMO_CODE and r["memo"] == MEMO for r in coder_rows(lab.project)),
+        "the memo in the coder's file",
+    )
+    lab.click_suggestion("accept", ACCEPTED)
+    lab.click_suggestion("reject", REJECTED)
+    expect(lab.find(".ta-status")).to_have_text("")
+
+
+@pytest.fixture(scope="module")
+def lab(
+    page_factory: Callable[[], Page],
+    project_factory: Callable[[str], ProjectCopy],
+    lab_server: LabServer,
+) -> Iterator[Lab]:
+    """The notebook opened and run in JupyterLab, with :data:`SEGMENT` coded in its panel."""
+    project = project_factory("coding")
+    lab = Lab(page_factory(), lab_server, project, snapshot(project.folder / "project"))
+    lab.open()
+    lab.run_all()
+    expect(lab.find(".ta-segment-id")).to_have_text(FIRST)
+    code_segment(lab)
+    lab.after = snapshot(project.folder / "project")
+    yield lab
+    lab.page.close()
+
+
+def test_coding_in_the_panel_changes_only_the_coders_file(lab: Lab, output_dir: Path) -> None:
+    before, after = lab.before, lab.after
+    assert set(after) - set(before) == {f"codings/{CODER}.rejected.csv"}
+    assert {name for name in before if after.get(name) != before[name]} == {
+        f"codings/{CODER}.csv"
+    }  # every other file (transcripts, codebook, bo.csv) is byte-identical
+
+    # bo coded the same segment: its offsets, text and hashes are the ones expected
+    (segment,) = [r for r in read_rows(before["codings/bo.csv"]) if r["segment_id"] == SEGMENT]
+    text = segment["snippet"]
+    assert segment["segment_hash"] == hashlib.sha256(text.encode()).hexdigest()[:16]
+    same = {k: segment[k] for k in ("start", "end", "snippet", "segment_hash", "codebook")}
+    blank = dict.fromkeys(("rule", "evidence", "evidence_start", "evidence_end"), "")
+    new = [
+        {"segment_id": SEGMENT, "code": code, "coder": CODER, **same, "memo": memo, **blank}
+        for code, memo in (
+            ("holdning.kritisk", MEMO),
+            ("malforskyvning", ""),
+            (ACCEPTED, f"accepted auto suggestion: {ACCEPTED_RULE}"),
+        )
+    ]
+    (old,) = read_rows(before[f"codings/{CODER}.csv"])  # the coding anna had made before
+    assert read_rows(after[f"codings/{CODER}.csv"]) == [*new, old]  # sorted by segment, code
+    assert after[f"codings/{CODER}.rejected.csv"].decode() == (
+        "segment_id,code,rule,segment_hash\n"
+        f"{SEGMENT},{REJECTED},{REJECTED_RULE},{segment['segment_hash']}\n"
+    )
+    # The store reads the file back (it checks the columns, codes and one row per coding).
+    assert len(load_coder_file(lab.project.codings / f"{CODER}.csv")) >= 4
+
+    lab.go_to(SEGMENT)
+    lab.expect_codes({*TICKED, ACCEPTED})
+    lab.find(".ta-memo-code select").select_option(label=MEMO_LABEL)
+    expect(lab.find(".ta-memo textarea")).to_have_value(MEMO)
+    lab.panel.scroll_into_view_if_needed()
+    lab.panel.screenshot(path=output_dir / "panel-coded.png")
+    lab.page.screenshot(path=output_dir / "lab-coded.png")
+
+
+def test_the_panel_fits_a_laptop_sized_notebook(lab: Lab) -> None:
+    viewport = lab.page.viewport_size
+    try:
+        for width in WIDTHS:
+            lab.page.set_viewport_size({"width": width, "height": viewport["height"]})
+            deadline = time.monotonic() + 3  # JupyterLab lays the notebook out again
+            while (cut := lab.panel.evaluate(CUT_OFF)) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert cut == [], f"window {width} px wide"
+    finally:
+        lab.page.set_viewport_size(viewport)
+
+
+def test_a_reloaded_page_shows_the_saved_codings_and_memo(lab: Lab) -> None:
+    lab.page.reload()
+    expect(lab.panel).to_have_count(0)
+    lab.run_all()
+    # A new panel starts on the first segment, with nothing left from the last one.
+    expect(lab.find(".ta-segment-id")).to_have_text(FIRST)
+    lab.go_to(SEGMENT)
+    lab.expect_codes({*TICKED, ACCEPTED})
+    lab.find(".ta-memo-code select").select_option(label=MEMO_LABEL)
+    expect(lab.find(".ta-memo textarea")).to_have_value(MEMO)
+    # The accepted and the rejected suggestion stay handled.
+    expect(lab.find(".ta-suggestions button")).to_have_count(0)
+
+
+def test_a_coding_survives_a_killed_kernel(lab: Lab) -> None:
+    project, server = lab.project, lab.server
+    lab.go_to(SEGMENT)
+    lab.find("button.ta-previous").click()
+    expect(lab.find(".ta-segment-id")).to_have_text(KILLED)
+    lab.tick("holdning.positiv")
+    saved = snapshot(project.folder / "project")
+
+    sessions = server.api("/api/sessions")
+    (kernel,) = [s["kernel"]["id"] for s in sessions if s["path"] == project.notebook]
+    (pid,) = [p for p in server.kernel_pids() if kernel in Path(f"/proc/{p}/cmdline").read_text()]
+    os.kill(pid, signal.SIGKILL)
+    lab.dismiss_dialog()  # «Kernel Restarting»: the server starts a new kernel by itself
+    lab.wait_idle()
+    assert snapshot(project.folder / "project") == saved
+    assert "holdning.positiv" in codings_of(project, KILLED)
+
+    lab.run_all()
+    lab.go_to(KILLED)
+    lab.expect_codes({"holdning.positiv"})
