@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-unit test-notebooks test-browser lint format benchmark clean
+.PHONY: install run test test-unit test-notebooks test-browser lint format benchmark notebooks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ test-notebooks: install
 
 test-browser: install
 	$(BIN)/python -m pytest tests/browser
+
+# Re-execute the committed notebooks in place (after a change to the codebook, the auto-coder,
+# the codings or the transcripts), so that the notebook validation compares current outputs.
+notebooks: install
+	$(BIN)/python -c "from thesis_analysis.paths import get_project_paths; \
+	from thesis_analysis.report import refresh_notebooks; print(refresh_notebooks(get_project_paths()))"
 
 format: install
 	$(BIN)/ruff format .

@@ -65,12 +65,17 @@ def test_bom_and_crlf_are_normalised_and_offsets_hold() -> None:
 def test_turns_sections_and_provenance() -> None:
     text = (
         "---\nid: Z1\nrole: leder\nemployer: kommune\nsource: reconstructed\nprovenance: p\n---\n"
-        "## Styringsparametere\n\nI: Spørsmål?\n\nZ1: Første linje\nandre linje. {kilde: 4.2.2; sitat}\n"
+        "## Styringsparametere\n\nI: Spørsmål?\n\n"
+        "Z1: Første linje\nandre linje. {kilde: 4.2.2; sitat}\n"
     )
     transcript, problems = parse_transcript(text, "Z1.md")
     assert problems == []
     turn = transcript.turns[1]
-    assert (turn.speaker, turn.section, turn.provenance) == ("Z1", "styringsparametere", "4.2.2; sitat")
+    assert (turn.speaker, turn.section, turn.provenance) == (
+        "Z1",
+        "styringsparametere",
+        "4.2.2; sitat",
+    )
     assert turn.text == "Første linje\nandre linje."
     assert transcript.body[turn.start : turn.end] == turn.text
     assert turn.line == 12

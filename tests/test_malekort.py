@@ -171,3 +171,13 @@ def test_unknown_indicator_found_when_rendering_names_its_line(tmp_path, codeboo
     results = load_indicator_results(write(tmp_path, HEADER + "2014-01,indikator.x,40\n"))
     with pytest.raises(InputError, match=r"indikator\.x \(line 2\)"):
         render_malekort(results, codebook)
+
+
+def test_without_results_the_malekort_shows_every_target_with_no_data() -> None:
+    from thesis_analysis.malekort import create_empty_results, render_malekort
+
+    codebook = load_codebook(Path(__file__).parent.parent / "codebook.yaml")
+    card = render_malekort(create_empty_results(), codebook)
+    indicators = [c.id for c in codebook.codes if c.indicator is not None]
+    assert card["indicator"].tolist() == indicators
+    assert set(card["status"]) == {"ingen data"}

@@ -14,7 +14,7 @@ def test_write_text_atomic_replaces_and_leaves_no_temporary_file(tmp_path: Path)
     target = tmp_path / "sub" / "file.txt"
     write_text_atomic(target, "første\n")
     write_text_atomic(target, "andre\n")
-    assert target.read_bytes() == "andre\n".encode()
+    assert target.read_bytes() == b"andre\n"
     assert [p.name for p in target.parent.iterdir()] == ["file.txt"]
 
 

@@ -376,18 +376,21 @@ def merge_link_codings(auto_codings: pd.DataFrame, links: pd.DataFrame) -> pd.Da
     return merged.sort_values(["segment_id", "code"], kind="mergesort", ignore_index=True)
 
 
-def run_indicator_links(project: Project, theme_coder: str = "manual") -> str:
+def run_indicator_links(
+    project: Project, theme_coder: str = "manual", auto: pd.DataFrame | None = None
+) -> str:
     """Auto-code and link the project's informant segments; write ``results/``
     ``indicator_links.csv``, ``indicator_evidence.csv`` and ``.md`` (atomically). The themes
     come from ``codings/<theme_coder>.csv`` (the hand coding) if there is one, else from the
-    auto-coder. Returns a summary."""
+    auto-coder. ``auto``: the auto-coder's codings if already at hand. Returns a summary."""
     from thesis_analysis.autocode import AutoCoder
     from thesis_analysis.autocode_runs import code_segments
     from thesis_analysis.codings import load_coder_file
     from thesis_analysis.writers import write_csv_atomic, write_text_atomic
 
     segments, codebook = project.informant_segments, project.codebook
-    auto = code_segments(segments, AutoCoder(codebook))
+    if auto is None:
+        auto = code_segments(segments, AutoCoder(codebook))
     links = compute_indicator_links(segments, auto, codebook)
     theme_file = project.paths.codings / f"{theme_coder}.csv"
     themes = load_coder_file(theme_file, codebook) if theme_file.is_file() else auto

@@ -72,6 +72,18 @@ def list_indicator_ids(codebook: Codebook) -> list[str]:
     return [code.id for code in codebook.codes if code.indicator is not None]
 
 
+def create_empty_results() -> pd.DataFrame:
+    """A results table with no measurements (the målekort then shows targets only)."""
+    return pd.DataFrame(
+        {
+            "period": pd.Series(dtype=str),
+            "indicator": pd.Series(dtype=str),
+            "value": pd.Series(dtype=float),
+            "source_line": pd.Series(dtype=int),
+        }
+    )
+
+
 def load_indicator_results(path: Path, codebook: Codebook | None = None) -> pd.DataFrame:
     """Read a results CSV (format in the module docstring).
 

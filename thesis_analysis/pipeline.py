@@ -1,24 +1,27 @@
 """The analysis steps the command line and ``make run`` chain together.
 
-Each ``run_*`` function takes the project folder, loads what it needs (through the loaders),
-calls the package, writes its results (through the writers) and returns a short printable
-summary. Nothing here computes anything of its own.
+``load_project`` loads transcripts and codebook and segments the corpus (segments are cached
+under ``results/.cache/``, keyed by the transcripts' bytes and the segmentation code, so a
+notebook that only reads segments does not start spaCy). Each ``*_project`` step takes the
+loaded project, calls the package, writes its results through the writers and returns a short
+summary; the ``run_*`` functions are the command-line wrappers that load the project first.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from thesis_analysis.autocode import AutoCoder
-from thesis_analysis.autocode_runs import code_csv, code_segments
 from thesis_analysis.codebook import Codebook, load_codebook
 from thesis_analysis.corpus import INTERVIEWER, Corpus, informants_to_frame, load_corpus
 from thesis_analysis.paths import ProjectPaths
-from thesis_analysis.segments import segment_corpus
 from thesis_analysis.writers import write_csv_atomic, write_text_atomic
+
+SEGMENTATION_SOURCES = ("segments.py", "nlp.py", "transcripts.py")
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,40 @@ class Project:
         return self.segments[self.segments["speaker"] != INTERVIEWER].reset_index(drop=True)
 
 
+def compute_segments_key(paths: ProjectPaths) -> str:
+    """A hash of every transcript's bytes and of the code that segments them."""
+    digest = hashlib.sha256()
+    for path in sorted(paths.transcripts.glob("*.md")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    package = resources.files("thesis_analysis")
+    for name in SEGMENTATION_SOURCES:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def load_segments(paths: ProjectPaths, corpus: Corpus) -> pd.DataFrame:
+    """The corpus's segments: from the cache if it matches, else segmented (and cached)."""
+    from thesis_analysis.segments import SEGMENT_COLUMNS
+
+    cache = paths.results / ".cache" / f"segments-{compute_segments_key(paths)}.csv"
+    if cache.is_file():
+        frame = pd.read_csv(cache, dtype=str, keep_default_na=False, encoding="utf-8")
+        if list(frame.columns) == SEGMENT_COLUMNS:
+            integers = ["turn", "sentence", "start", "end"]
+            return frame.astype(dict.fromkeys(integers, "int64"))
+    from thesis_analysis.segments import segment_corpus
+
+    segments = segment_corpus(corpus)
+    write_csv_atomic(cache, segments)
+    return segments
+
+
 def load_project(root: Path) -> Project:
-    """Load transcripts and codebook of the project at ``root`` and segment the corpus."""
+    """Load transcripts and codebook of the project at ``root`` and its segments."""
     paths = ProjectPaths(Path(root))
     corpus = load_corpus(paths.transcripts)
     codebook = load_codebook(paths.codebook)
-    return Project(paths, corpus, codebook, segment_corpus(corpus))
+    return Project(paths, corpus, codebook, load_segments(paths, corpus))
 
 
 def write_table(frame: pd.DataFrame, folder: Path, name: str) -> list[Path]:
@@ -52,10 +83,16 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str) -> list[Path]:
     return [csv_path, md_path]
 
 
-def run_code(root: Path, progress: bool = False) -> str:
-    """Auto-code the corpus into ``codings/auto.csv``."""
-    project = load_project(root)
-    codings = code_segments(project.informant_segments, AutoCoder(project.codebook), progress)
+def code_project(project: Project, progress: bool = False) -> pd.DataFrame:
+    """Auto-code the informant segments (the coding table of :mod:`autocode_runs`)."""
+    from thesis_analysis.autocode import AutoCoder
+    from thesis_analysis.autocode_runs import code_segments
+
+    return code_segments(project.informant_segments, AutoCoder(project.codebook), progress)
+
+
+def write_auto_codings(project: Project, codings: pd.DataFrame) -> str:
+    """Save the auto-coder's codings as ``codings/auto.csv``."""
     write_csv_atomic(project.paths.codings / "auto.csv", codings)
     return (
         f"auto-coded {len(project.informant_segments)} segments with codebook "
@@ -63,16 +100,7 @@ def run_code(root: Path, progress: bool = False) -> str:
     )
 
 
-def run_code_texts(
-    root: Path, source: Path, target: Path, id_column: str = "id", text_column: str = "text"
-) -> str:
-    """Auto-code a CSV of texts with the project's codebook."""
-    codebook = load_codebook(ProjectPaths(Path(root)).codebook)
-    written = code_csv(source, target, AutoCoder(codebook), id_column, text_column)
-    return f"{written} codings written to {target}"
-
-
-def run_evaluate(root: Path) -> str:
+def evaluate_project(project: Project, auto: pd.DataFrame) -> str:
     """Score auto-coder and naive baseline against ``codings/manual.csv``, on all informants
     and on each half of them (sorted ids, first half A); the auto-coder's indicator codings are
     the indicator links (:mod:`thesis_analysis.indicators`, references included)."""
@@ -80,10 +108,8 @@ def run_evaluate(root: Path) -> str:
     from thesis_analysis.evaluation import code_naive_baseline, evaluate_codings
     from thesis_analysis.indicators import compute_indicator_links, merge_link_codings
 
-    project = load_project(root)
     segments, codebook = project.informant_segments, project.codebook
     manual = load_coder_file(project.paths.codings / "manual.csv")
-    auto = code_segments(segments, AutoCoder(codebook))
     auto = merge_link_codings(auto, compute_indicator_links(segments, auto, codebook))
     methods = {"auto": auto, "naive": code_naive_baseline(segments, codebook)}
     table = evaluate_codings(segments, manual, methods, codebook)
@@ -108,6 +134,37 @@ def run_evaluate(root: Path) -> str:
     )
 
 
+def compute_overview(project: Project) -> pd.DataFrame:
+    """The corpus overview table: informants with role, employer, turns and words."""
+    from thesis_analysis.tables import compute_corpus_overview
+
+    return compute_corpus_overview(informants_to_frame(project.corpus), project.segments)
+
+
+def run_code(root: Path, progress: bool = False) -> str:
+    """Auto-code the corpus into ``codings/auto.csv``."""
+    project = load_project(root)
+    return write_auto_codings(project, code_project(project, progress))
+
+
+def run_code_texts(
+    root: Path, source: Path, target: Path, id_column: str = "id", text_column: str = "text"
+) -> str:
+    """Auto-code a CSV of texts with the project's codebook."""
+    from thesis_analysis.autocode import AutoCoder
+    from thesis_analysis.autocode_runs import code_csv
+
+    codebook = load_codebook(ProjectPaths(Path(root)).codebook)
+    written = code_csv(source, target, AutoCoder(codebook), id_column, text_column)
+    return f"{written} codings written to {target}"
+
+
+def run_evaluate(root: Path) -> str:
+    """Score the auto-coder against the hand coding (see :func:`evaluate_project`)."""
+    project = load_project(root)
+    return evaluate_project(project, code_project(project))
+
+
 def run_reliability_command(root: Path) -> str:
     """Agreement between every coder in ``codings/`` per code, and the disagreements."""
     from thesis_analysis.reliability_report import run_reliability
@@ -122,39 +179,30 @@ def run_links(root: Path) -> str:
     """Write the indicator evidence table into ``results/``."""
     from thesis_analysis.indicators import run_indicator_links
 
-    project = load_project(root)
-    return run_indicator_links(project)
-
-
-def run_overview(project: Project) -> pd.DataFrame:
-    """The corpus overview table: informants with role, employer, turns and words."""
-    informants = informants_to_frame(project.corpus)
-    spoken = project.segments[project.segments["speaker"] != INTERVIEWER]
-    words = spoken.groupby("transcript")["text"].apply(lambda s: int(s.str.split().str.len().sum()))
-    turns = spoken.groupby("transcript")["turn"].nunique()
-    informants["turns"] = informants["informant"].map(turns).fillna(0).astype(int)
-    informants["words"] = informants["informant"].map(words).fillna(0).astype(int)
-    informants["segments"] = informants["informant"].map(spoken.groupby("transcript").size())
-    return informants
+    return run_indicator_links(load_project(root))
 
 
 def run_all(root: Path, execute_notebooks: bool = True) -> str:
     """The whole analysis on the project: every table, figure, notebook and the report."""
-    root = Path(root)
-    lines = [run_code(root)]
-    project = load_project(root)
-    results = project.paths.results
-    write_table(run_overview(project), results, "corpus_overview")
+    from thesis_analysis.indicators import run_indicator_links
+    from thesis_analysis.reliability_report import run_reliability
+
+    project = load_project(Path(root))
+    paths = project.paths
+    auto = code_project(project)
+    lines = [write_auto_codings(project, auto)]
+    write_table(compute_overview(project), paths.results, "corpus_overview")
     lines.append("wrote results/corpus_overview.csv and .md")
-    if (project.paths.codings / "manual.csv").is_file():
-        lines.append(run_evaluate(root).split("\n\nmacro:\n")[-1])
-        lines.append(run_reliability_command(root))
-    try:
-        lines.append(run_links(root))
-    except ModuleNotFoundError:
-        pass
+    if (paths.codings / "manual.csv").is_file():
+        lines.append(evaluate_project(project, auto).split("\n\nmacro:\n")[-1])
+        lines.append(
+            run_reliability(
+                paths.codings, project.informant_segments, project.codebook, paths.results
+            )
+        )
+    lines.append(run_indicator_links(project, auto=auto))
     if execute_notebooks:
         from thesis_analysis.report import build_report
 
-        lines.append(build_report(project.paths))
+        lines.append(build_report(paths))
     return "\n".join(lines)

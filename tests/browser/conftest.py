@@ -36,6 +36,7 @@ import pytest
 HERE = Path(__file__).parent
 DATA = HERE / "data"
 OUTPUT = HERE / "output"
+PROC = Path("/proc")  # Linux: finds the kernels' processes
 CHROMIUM_ENV = "THESIS_ANALYSIS_CHROMIUM"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -63,9 +64,18 @@ USER_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
 
-# JupyterLab page config: no check whether the front end needs a rebuild (it never does here;
-# the check costs seconds of CPU on the first page load).
-PAGE_CONFIG = {"buildCheck": False, "buildAvailable": False}
+# JupyterLab page config: no check whether the front end needs a rebuild (it never does here),
+# and no «Save and Export Notebook As» formats: listing them (/api/nbconvert) imports every
+# nbconvert exporter and holds the server up for seconds while the page loads. Neither has to
+# do with the panel.
+PAGE_CONFIG = {
+    "buildCheck": False,
+    "buildAvailable": False,
+    "disabledExtensions": {
+        "@jupyterlab/notebook-extension:export": True,
+        "@jupyterlab/notebook-extension:update-raw-mimetype": True,
+    },
+}
 
 try:
     from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
@@ -109,7 +119,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
             page = value if isinstance(value, Page) else getattr(value, "page", None)
             if isinstance(page, Page) and not page.is_closed():
                 OUTPUT.mkdir(exist_ok=True)
-                page.screenshot(path=OUTPUT / f"{item.name}-failed.png", full_page=True)
+                try:
+                    page.screenshot(path=OUTPUT / f"{item.name}-failed.png", full_page=True)
+                except Exception as exc:  # the test's own failure matters more
+                    report.sections.append(("screenshot", f"no screenshot: {exc}"))
                 break
     return report
 
@@ -128,11 +141,9 @@ class LabServer:
     def api(self, path: str, method: str = "GET") -> object:
         """Call the server's REST API and return the decoded JSON answer (None if empty)."""
         request = urllib.request.Request(
-            f"{self.url}{path}",
-            method=method,
-            headers={"Authorization": f"token {self.token}"},
+            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
         )
-        with urllib.request.urlopen(request, timeout=10) as answer:
+        with urllib.request.urlopen(request, timeout=30) as answer:
             body = answer.read()
         return json.loads(body) if body else None
 
@@ -144,7 +155,9 @@ class LabServer:
         """Process ids of this server's kernels (their connection files are in our runtime dir)."""
         pids = []
         marker = str(self.runtime_dir).encode()
-        for entry in Path("/proc").iterdir():
+        if not PROC.is_dir():
+            return pids
+        for entry in PROC.iterdir():
             if not entry.name.isdigit():
                 continue
             try:
@@ -180,13 +193,14 @@ def make_lab_environment(base: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("JUPYTER", "IPYTHON", "XDG_", "PYTHON"))
+        if not key.startswith(("JUPYTER", "IPYTHON", "XDG_", "PYTHONSTARTUP", "PYTHONUSERBASE"))
     }
     for key, name in folders.items():
         folder = base / name
         folder.mkdir(parents=True, exist_ok=True)
         env[key] = str(folder)
     env["JUPYTER_PLATFORM_DIRS"] = "1"
+    env["PYTHONNOUSERSITE"] = "1"
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     page_config = Path(env["JUPYTER_CONFIG_DIR"], "labconfig", "page_config.json")
     page_config.parent.mkdir(parents=True, exist_ok=True)
