@@ -25,8 +25,9 @@ from common import ROOT, count_words, make_texts, peak_memory_mib, time_call
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--words", type=int, default=1_000_000)
+    parser.add_argument("--varied", action="store_true", help="make new compounds (see common)")
     args = parser.parse_args()
-    texts = make_texts(args.words)
+    texts = make_texts(args.words, varied=args.varied)
     words = count_words(texts)
     coder = AutoCoder(load_codebook(ROOT / "codebook.yaml"))
     coder.nlp("Oppvarming av oppslagstabellen.")
@@ -42,7 +43,8 @@ def main() -> None:
         coded = time_call(lambda: code_csv(source, target, coder, progress=False))
         with target.open(encoding="utf-8") as handle:
             rows = sum(1 for _ in handle) - 1
-    print(f"input: {len(texts):,} texts, {words:,} words; output: {rows:,} codings")
+    kind = "varied" if args.varied else "corpus sentences"
+    print(f"input ({kind}): {len(texts):,} texts, {words:,} words; output: {rows:,} codings")
     print(f"bare spacy.blank('nb') tokenization: {bare:6.2f} s  {words / bare:10,.0f} words/s")
     print(f"code-texts (read, code, write CSV):  {coded:6.2f} s  {words / coded:10,.0f} words/s")
     print(f"ratio code-texts / tokenization: {coded / bare:.2f} (target ≤ 2)")

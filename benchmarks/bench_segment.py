@@ -20,8 +20,9 @@ from common import count_words, make_texts, peak_memory_mib, time_call
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--words", type=int, default=1_000_000)
+    parser.add_argument("--varied", action="store_true", help="make new compounds (see common)")
     args = parser.parse_args()
-    texts = make_texts(args.words)
+    texts = make_texts(args.words, varied=args.varied)
     words = count_words(texts)
     turns = [Turn("bench", i, "X", "s", t, 0, len(t), 0) for i, t in enumerate(texts)]
     blank = spacy.blank("nb")
@@ -29,7 +30,8 @@ def main() -> None:
     ours("Oppvarming av oppslagstabellen.")  # load the lemma table outside the timing
     bare = time_call(lambda: sum(1 for _ in blank.pipe(texts, batch_size=256)))
     segmented = time_call(lambda: sum(1 for _ in segment_turns(turns, ours)))
-    print(f"input: {len(texts):,} texts, {words:,} words")
+    kind = "varied" if args.varied else "corpus sentences"
+    print(f"input ({kind}): {len(texts):,} texts, {words:,} words")
     print(f"bare spacy.blank('nb') tokenization: {bare:6.2f} s  {words / bare:10,.0f} words/s")
     rate = words / segmented
     print(f"segmentation (thesis_analysis):      {segmented:6.2f} s  {rate:10,.0f} words/s")

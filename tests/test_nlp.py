@@ -64,3 +64,25 @@ def test_sentence_spans_leave_out_white_space(nlp, text: str, sentences: list[st
     from thesis_analysis.nlp import list_sentence_spans
 
     assert [text[a:b] for a, b in list_sentence_spans(nlp(text))] == sentences
+
+
+def test_a_paragraph_that_opens_with_a_closing_mark_starts_a_sentence(nlp) -> None:
+    from thesis_analysis.nlp import list_sentence_spans
+
+    text = "Påvirker målekortet arbeidet ditt?\n\n»Ja, det er selvfølgelig slik.»"
+    spans = [text[a:b] for a, b in list_sentence_spans(nlp(text))]
+    assert spans == ["Påvirker målekortet arbeidet ditt?", "»Ja, det er selvfølgelig slik.»"]
+
+
+def test_joined_texts_give_the_same_sentences_as_single_texts(nlp, project_root) -> None:
+    from thesis_analysis.corpus import load_corpus
+    from thesis_analysis.nlp import list_sentence_spans, pipe_joined
+
+    turns = [
+        t.text for tr in load_corpus(project_root / "transcripts").transcripts for t in tr.turns
+    ]
+    single = [[text[a:b] for a, b in list_sentence_spans(nlp(text))] for text in turns]
+    joined: list[str] = []
+    for doc, text, _starts in pipe_joined(nlp, turns, texts_per_doc=16):
+        joined += [text[a:b] for a, b in list_sentence_spans(doc)]
+    assert joined == [sentence for sentences in single for sentence in sentences]

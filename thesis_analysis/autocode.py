@@ -22,7 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from thesis_analysis.codebook import Code, Codebook
-from thesis_analysis.nlp import get_pipeline
+from thesis_analysis.nlp import get_pipeline, pipe_joined
 
 NEGATIONS = frozenset({"ikke", "aldri", "ingen", "intet", "ingenting", "verken", "neppe", "uten"})
 NEGATION_WINDOW = 3
@@ -62,17 +62,6 @@ class CompiledCode:
     near: tuple[tuple[int, tuple[frozenset[int], ...], int], ...]  # (number, groups, window)
     exclude: frozenset[int]
 
-    def triggers(self, length_of: dict[int, int]) -> set[int]:
-        """The keys whose match may make this code fire.
-
-        A near rule needs all its groups, so one group suffices as trigger: the one whose
-        shortest item is longest (long words are rarer, so fewer sentences wake the code).
-        """
-        keys = set(self.single) | {parts[0] for _, parts, _ in self.wild}
-        for _, groups, _ in self.near:
-            keys |= max(groups, key=lambda group: min(length_of[k] for k in group))
-        return keys
-
 
 class AutoCoder:
     """Apply a codebook's rules to Norwegian text.
@@ -93,12 +82,31 @@ class AutoCoder:
         self._leading: dict[int, tuple[frozenset[int], ...]] = {}  # phrase key → its first words
         self._negation_flag = vocab.add_flag(lambda text: text.lower() in NEGATIONS)
         self._codes = {c.id: self._compile_code(c) for c in codebook.codes if c.codable}
-        self._triggered_by: dict[int, tuple[str, ...]] = {}
-        for code in self._codes.values():
-            for key in code.triggers(self._keys):
-                self._triggered_by[key] = (*self._triggered_by.get(key, ()), code.id)
+        self._index_rules()
 
     # -- compiling ---------------------------------------------------------------------------
+    def _index_rules(self) -> None:
+        """Index every rule by the matcher key that can wake it, so that coding a sentence
+        looks only at the rules of the keys found there."""
+        self._single_by_key: dict[int, list[tuple[CompiledCode, str]]] = defaultdict(list)
+        self._wild_by_key: dict[int, list[tuple[CompiledCode, str, tuple, tuple]]] = defaultdict(
+            list
+        )
+        self._near_by_key: dict[int, list[tuple[CompiledCode, int]]] = defaultdict(list)
+        self._excluding: dict[int, set[str]] = defaultdict(set)
+        for code in self._codes.values():
+            for key, rules in code.single.items():
+                self._single_by_key[key].extend((code, rule) for rule in rules)
+            for rule, parts, gaps in code.wild:
+                self._wild_by_key[parts[0]].append((code, rule, parts, gaps))
+            for index, (_, groups, _) in enumerate(code.near):
+                # All groups must be present, so the rarest-looking group wakes the rule.
+                trigger = max(groups, key=lambda group: min(self._keys[k] for k in group))
+                for key in trigger:
+                    self._near_by_key[key].append((code, index))
+            for key in code.exclude:
+                self._excluding[key].add(code.id)
+
     def _compile_code(self, code: Code) -> CompiledCode:
         rules = code.rules
         single: dict[int, tuple[str, ...]] = {}
@@ -175,10 +183,16 @@ class AutoCoder:
         facts = doc.to_array([SENT_START, IDX, LENGTH, self._negation_flag]).astype(np.int64)
         sentence_starts = np.flatnonzero(facts[:, 0] == 1)
         lower, lemma, norm = self._matchers
-        found = set(lower(doc)) | set(lemma(doc)) | set(self._check_stem_matches(doc, norm(doc)))
-        view = _DocView(doc.text if text is None else text, facts, sentence_starts)
+        found = set(lower(doc)) | set(lemma(doc)) | self._check_stem_matches(doc, norm(doc))
+        view = _DocView(
+            doc.text if text is None else text,
+            facts[:, 1].tolist(),
+            (facts[:, 1] + facts[:, 2]).tolist(),
+            frozenset(np.flatnonzero(facts[:, 3]).tolist()),
+            sentence_starts.tolist(),
+        )
         per_sentence: list[Spans] = [defaultdict(list) for _ in sentence_starts]
-        matches = sorted(found, key=lambda m: (m[1], m[2], m[0]))
+        matches = sorted(found)
         starts = np.fromiter((m[1] for m in matches), dtype=np.int64, count=len(matches))
         sentences = np.searchsorted(sentence_starts, starts, side="right") - 1
         for (key, start, end), sentence in zip(matches, sentences.tolist(), strict=True):
@@ -187,34 +201,40 @@ class AutoCoder:
 
     def _check_stem_matches(
         self, doc: Doc, matches: list[tuple[int, int, int]]
-    ) -> Iterator[tuple[int, int, int]]:
-        """Stem matches of phrases whose words before the last match as written or as lemma."""
-        words = doc.to_array([LOWER, LEMMA]) if matches else None
-        for match_id, start, end in matches:
-            leading = self._leading.get(match_id)
-            if leading is None or all(
-                int(words[start + i, 0]) in allowed or int(words[start + i, 1]) in allowed
-                for i, allowed in enumerate(leading)
-            ):
-                yield match_id, start, end
+    ) -> set[tuple[int, int, int]]:
+        """Stem matches, where a phrase's words before the last match as written or as lemma."""
+        leading = self._leading
+        kept = {m for m in matches if m[0] not in leading}
+        phrases = [m for m in matches if m[0] in leading]
+        if phrases:
+            words = doc.to_array([LOWER, LEMMA])
+            for match_id, start, _ in phrases:
+                if all(
+                    int(words[start + i, 0]) in allowed or int(words[start + i, 1]) in allowed
+                    for i, allowed in enumerate(leading[match_id])
+                ):
+                    kept.add((match_id, start, _))
+        return kept
 
     def _code_sentence(self, view: _DocView, sentence: int, spans: Spans) -> list[Hit]:
         present = spans.keys()
-        triggered = {c for key in present for c in self._triggered_by.get(key, ())}
+        excluded = {c for key in present for c in self._excluding.get(key, ())}
         hits: list[Hit] = []
-        for code_id in sorted(triggered):
-            code = self._codes[code_id]
-            if not code.exclude.isdisjoint(present):
-                continue
-            for key in present & code.single.keys():
-                for rule in code.single[key]:
-                    for start, end in spans[key]:
+        near_done: set[tuple[str, int]] = set()
+        for key, key_spans in spans.items():
+            for code, rule in self._single_by_key.get(key, ()):
+                if code.id not in excluded:
+                    for start, end in key_spans:
                         hits.extend(self._negate(code, rule, view, sentence, start, end))
-            for rule, parts, gaps in code.wild:
-                if parts[0] in present:
+            for code, rule, parts, gaps in self._wild_by_key.get(key, ()):
+                if code.id not in excluded:
                     for start, end in _join_parts(spans, parts, gaps):
                         hits.extend(self._negate(code, rule, view, sentence, start, end))
-            for number, groups, window in code.near:
+            for code, index in self._near_by_key.get(key, ()):
+                if code.id in excluded or (code.id, index) in near_done:
+                    continue
+                near_done.add((code.id, index))
+                number, groups, window = code.near[index]
                 if all(not group.isdisjoint(present) for group in groups):
                     hits.extend(_find_near(code.id, number, groups, window, spans, view))
         return _deduplicate(hits)
@@ -224,29 +244,25 @@ class AutoCoder:
     ) -> list[Hit]:
         """The hit of a term or phrase, after the code's negation handling (none if blocked)."""
         hit = view.hit(code.id, rule, start, end)
-        negated = view.facts[:, 3]
-        if not code.negation or negated[start:end].any():
+        negations = view.negations
+        if not code.negation or not negations or any(i in negations for i in range(start, end)):
             return [hit]
-        first = max(int(view.sentence_starts[sentence]), start - NEGATION_WINDOW)
-        before = np.flatnonzero(negated[first:start])
-        if len(before) == 0:
+        first = max(view.sentence_starts[sentence], start - NEGATION_WINDOW)
+        before = [i for i in range(first, start) if i in negations]
+        if not before:
             return [hit]
         if code.negation == "block":
             return []
-        return [view.hit(code.negation, f"negated:{rule}", first + int(before[-1]), end)]
+        return [view.hit(code.negation, f"negated:{rule}", before[-1], end)]
 
     def code_texts(self, texts: Iterable[str], texts_per_doc: int = 64) -> Iterator[list[Hit]]:
         """Code whole texts: for each text, the hits of all its sentences.
 
-        Short texts are coded ``texts_per_doc`` at a time, joined by blank lines (which always
-        end a sentence, so no rule reaches across texts); offsets are per text.
+        Short texts are coded ``texts_per_doc`` at a time as one doc (see
+        :func:`~thesis_analysis.nlp.pipe_joined`; no rule reaches across texts, since a blank
+        line ends a sentence); offsets are per text.
         """
-        chunks = ((join_texts(chunk), chunk) for chunk in _batched(texts, texts_per_doc))
-        for doc, (joined, starts) in self.nlp.pipe(
-            ((joined, (joined, starts)) for (joined, starts), _ in chunks),
-            batch_size=4,
-            as_tuples=True,
-        ):
+        for doc, joined, starts in pipe_joined(self.nlp, texts, texts_per_doc):
             per_text: list[list[Hit]] = [[] for _ in starts]
             offsets = np.asarray(starts)
             for sentence_hits in self.code_doc(doc, joined):
@@ -259,45 +275,24 @@ class AutoCoder:
             yield from per_text
 
 
-TEXT_SEPARATOR = "\n\n"
-
-
-def join_texts(texts: list[str]) -> tuple[str, list[int]]:
-    """Join ``texts`` with blank lines; return the text and where each one starts."""
-    starts, position = [], 0
-    for text in texts:
-        starts.append(position)
-        position += len(text) + len(TEXT_SEPARATOR)
-    return TEXT_SEPARATOR.join(texts), starts
-
-
-def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 @dataclass(frozen=True)
 class _DocView:
-    """What coding needs of a doc: its text, per-token facts and sentence starts."""
+    """What coding needs of a doc, as plain Python values: its text, the character span of
+    each token, where the negation words are and where the sentences start."""
 
     text: str
-    facts: np.ndarray  # columns: SENT_START, IDX, LENGTH, negation flag
-    sentence_starts: np.ndarray
+    char_starts: list[int]  # per token
+    char_ends: list[int]  # per token
+    negations: frozenset[int]  # indices of negation words
+    sentence_starts: list[int]  # token index where each sentence starts
 
     def char_span(self, start: int, end: int) -> tuple[int, int]:
         """Character offsets of tokens ``start:end``."""
-        last = self.facts[end - 1]
-        return int(self.facts[start, 1]), int(last[1] + last[2])
+        return self.char_starts[start], self.char_ends[end - 1]
 
     def hit(self, code: str, rule: str, start: int, end: int, evidence: str | None = None) -> Hit:
         """A :class:`Hit` for tokens ``start:end``."""
-        char_start, char_end = self.char_span(start, end)
+        char_start, char_end = self.char_starts[start], self.char_ends[end - 1]
         return Hit(code, rule, evidence or self.text[char_start:char_end], char_start, char_end)
 
 

@@ -20,8 +20,16 @@ from thesis_analysis.codebook_validate import FIXED_IDS, check_codebook_text
 from thesis_analysis.errors import InputError
 
 __all__ = [
-    "FIXED_IDS", "Code", "Codebook", "Indicator", "NearRule", "Rules", "codebook_to_frame",
-    "compute_top_level", "load_codebook", "validate_codebook",
+    "FIXED_IDS",
+    "Code",
+    "Codebook",
+    "Indicator",
+    "NearRule",
+    "Rules",
+    "codebook_to_frame",
+    "compute_top_level",
+    "load_codebook",
+    "validate_codebook",
 ]
 
 GROUPING_PREFIXES = ("indikator", "holdning")
@@ -116,7 +124,8 @@ class Codebook:
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             raise KeyError(
                 f"code {code_id!r} is not in codebook {self.source_name!r} "
-                f"({len(self.codes)} codes){hint}") from None
+                f"({len(self.codes)} codes){hint}"
+            ) from None
 
     def ids(self) -> tuple[str, ...]:
         """All code ids in file order."""
@@ -154,13 +163,22 @@ def _read(path: Path) -> tuple[bytes | None, str | None, str | None]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, None, (f"{path.name}:0: cannot read the codebook ({exc.strerror}) — "
-                            f"check the path {str(path)!r}")
+        return (
+            None,
+            None,
+            (
+                f"{path.name}:0: cannot read the codebook ({exc.strerror}) — "
+                f"check the path {str(path)!r}"
+            ),
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return data, None, (f"{path.name}:0: the file is not UTF-8 (byte {exc.start}) — "
-                            "save it as UTF-8")
+        return (
+            data,
+            None,
+            (f"{path.name}:0: the file is not UTF-8 (byte {exc.start}) — save it as UTF-8"),
+        )
     return data, text, None
 
 
@@ -174,8 +192,7 @@ def validate_codebook(path: Path, *, require_fixed_ids: bool = True) -> list[str
     _, text, problem = _read(path)
     if problem is not None:
         return [problem]
-    problems, _, _ = check_codebook_text(text, Path(path).name,
-                                         require_fixed_ids=require_fixed_ids)
+    problems, _, _ = check_codebook_text(text, Path(path).name, require_fixed_ids=require_fixed_ids)
     return problems
 
 
@@ -191,14 +208,19 @@ def load_codebook(path: Path, *, require_fixed_ids: bool = True) -> Codebook:
     data, text, problem = _read(path)
     if problem is not None:
         raise InputError(problem)
-    problems, header, entries = check_codebook_text(text, path.name,
-                                                    require_fixed_ids=require_fixed_ids)
+    problems, header, entries = check_codebook_text(
+        text, path.name, require_fixed_ids=require_fixed_ids
+    )
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
         raise InputError(f"{path.name}: {count}:\n" + "\n".join(problems))
     codes = tuple(_build_code(entry) for entry in entries)
-    return Codebook(name=header["name"], codes=codes, source_name=path.name,
-                    sha256=hashlib.sha256(data).hexdigest())
+    return Codebook(
+        name=header["name"],
+        codes=codes,
+        source_name=path.name,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
 
 
 def _build_code(entry: dict) -> Code:
@@ -206,14 +228,31 @@ def _build_code(entry: dict) -> Code:
     rules = Rules(
         terms=tuple(t.lower() for t in raw["terms"]),
         phrases=tuple(p.lower() for p in raw["phrases"]),
-        near=tuple(NearRule(groups=tuple(tuple(t.lower() for t in g) for g in n["groups"]),
-                            window=n["window"]) for n in raw["near"]),
+        near=tuple(
+            NearRule(
+                groups=tuple(tuple(t.lower() for t in g) for g in n["groups"]), window=n["window"]
+            )
+            for n in raw["near"]
+        ),
         exclude=tuple(x.lower() for x in raw["exclude"]),
         negation=raw["negation"],
     )
     indicator = Indicator(**entry["indicator"]) if entry["indicator"] else None
-    fields = ("id", "parent", "label", "short", "definition", "when_to_use", "when_not_to_use",
-              "example_text", "example_source", "theory", "color", "codable", "line")
+    fields = (
+        "id",
+        "parent",
+        "label",
+        "short",
+        "definition",
+        "when_to_use",
+        "when_not_to_use",
+        "example_text",
+        "example_source",
+        "theory",
+        "color",
+        "codable",
+        "line",
+    )
     return Code(**{f: entry[f] for f in fields}, rules=rules, indicator=indicator)
 
 
@@ -228,24 +267,34 @@ def codebook_to_frame(codebook: Codebook) -> pd.DataFrame:
     rows = []
     for code in codebook.codes:
         ind = code.indicator
-        rows.append({
-            "id": code.id, "parent": code.parent, "top_level": compute_top_level(code.id),
-            "label": code.label, "short": code.short, "codable": code.codable,
-            "color": code.color, "n_terms": len(code.rules.terms),
-            "n_phrases": len(code.rules.phrases), "n_near": len(code.rules.near),
-            "n_exclude": len(code.rules.exclude), "negation": code.rules.negation,
-            "theory": "; ".join(code.theory), "example_source": code.example_source,
-            "indicator_name": ind.name if ind else None,
-            "target_text": ind.target_text if ind else None,
-            "target_value": ind.target_value if ind else None,
-            "target_unit": ind.target_unit if ind else None,
-            "target_direction": ind.target_direction if ind else None,
-            "perspective": ind.perspective if ind else None,
-            "perspective_note": ind.perspective_note if ind else None,
-            "indicator_line": ind.line if ind else None,
-            "rogaland_followup": ind.rogaland_followup if ind else None,
-            "in_vedlegg4": ind.in_vedlegg4 if ind else None,
-            "indicator_source": ind.source if ind else None,
-            "yaml_line": code.line,
-        })
+        rows.append(
+            {
+                "id": code.id,
+                "parent": code.parent,
+                "top_level": compute_top_level(code.id),
+                "label": code.label,
+                "short": code.short,
+                "codable": code.codable,
+                "color": code.color,
+                "n_terms": len(code.rules.terms),
+                "n_phrases": len(code.rules.phrases),
+                "n_near": len(code.rules.near),
+                "n_exclude": len(code.rules.exclude),
+                "negation": code.rules.negation,
+                "theory": "; ".join(code.theory),
+                "example_source": code.example_source,
+                "indicator_name": ind.name if ind else None,
+                "target_text": ind.target_text if ind else None,
+                "target_value": ind.target_value if ind else None,
+                "target_unit": ind.target_unit if ind else None,
+                "target_direction": ind.target_direction if ind else None,
+                "perspective": ind.perspective if ind else None,
+                "perspective_note": ind.perspective_note if ind else None,
+                "indicator_line": ind.line if ind else None,
+                "rogaland_followup": ind.rogaland_followup if ind else None,
+                "in_vedlegg4": ind.in_vedlegg4 if ind else None,
+                "indicator_source": ind.source if ind else None,
+                "yaml_line": code.line,
+            }
+        )
     return pd.DataFrame(rows)

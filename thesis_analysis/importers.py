@@ -31,9 +31,17 @@ from thesis_analysis.subtitles import (
 from thesis_analysis.writers import write_text_atomic
 
 __all__ = [
-    "ImportedTurn", "import_transcripts", "make_safe_id", "parse_speaker_options", "read_docx",
-    "read_plain_text", "read_subtitles", "read_transcript_source", "render_transcript",
-    "run_import", "validate_informant_id",
+    "ImportedTurn",
+    "import_transcripts",
+    "make_safe_id",
+    "parse_speaker_options",
+    "read_docx",
+    "read_plain_text",
+    "read_subtitles",
+    "read_transcript_source",
+    "render_transcript",
+    "run_import",
+    "validate_informant_id",
 ]
 
 ROLES = frozenset({"leder", "nestleder", "teamleder", "veileder", "ukjent"})
@@ -121,7 +129,10 @@ def read_transcript_source(path: Path) -> list[ImportedTurn]:
     """
     path = Path(path)
     readers: dict[str, Callable[[Path], list[ImportedTurn]]] = {
-        ".docx": read_docx, ".txt": read_plain_text, ".vtt": read_subtitles, ".srt": read_subtitles
+        ".docx": read_docx,
+        ".txt": read_plain_text,
+        ".vtt": read_subtitles,
+        ".srt": read_subtitles,
     }
     reader = readers.get(path.suffix.lower())
     if reader is None:
@@ -176,14 +187,17 @@ def render_transcript(
     validate_informant_id(informant_id, source_name)
     front = _build_front_matter(informant_id, attributes, source_name)
     mapping = _resolve_speakers(turns, informant_id, speaker_map, source_name)
-    mapped = ", ".join(f"{label}={target}{' (automatic)' if auto else ''}"
-                       for label, (target, auto) in mapping.items())
+    mapped = ", ".join(
+        f"{label}={target}{' (automatic)' if auto else ''}"
+        for label, (target, auto) in mapping.items()
+    )
     front["provenance"] = (
         f"Imported from {source_name} by thesis-analysis import; speaker labels mapped: {mapped}."
     )
     header = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100_000)
-    body = "\n\n".join(f"{mapping[t.speaker][0]}: {' '.join(t.text.split())}"
-                       for t in turns if t.text.strip())
+    body = "\n\n".join(
+        f"{mapping[t.speaker][0]}: {' '.join(t.text.split())}" for t in turns if t.text.strip()
+    )
     return f"---\n{header}---\n\n{body}\n"
 
 
@@ -243,18 +257,22 @@ def import_transcripts(
     for index, path in enumerate(paths):
         turns = read_transcript_source(path)
         informant_id = (informant_ids[index] if informant_ids else None) or _infer_informant_id(
-            path, turns, speaker_map)
+            path, turns, speaker_map
+        )
         validate_informant_id(informant_id, path.name)
         target = Path(out_dir) / f"{informant_id}.md"
         if informant_id.casefold() in planned:
             other = planned[informant_id.casefold()][0]
-            raise InputError(f"{other} and {path} would both be written to {target}; give each "
-                             "file its own id.")
+            raise InputError(
+                f"{other} and {path} would both be written to {target}; give each file its own id."
+            )
         if target.exists() and not force:
-            raise InputError(f"{target} already exists (importing {path}); pass --force to "
-                             "overwrite it.")
-        text = render_transcript(turns, informant_id, attributes, speaker_map,
-                                 source_name=path.name)
+            raise InputError(
+                f"{target} already exists (importing {path}); pass --force to overwrite it."
+            )
+        text = render_transcript(
+            turns, informant_id, attributes, speaker_map, source_name=path.name
+        )
         planned[informant_id.casefold()] = (path, target, text)
     for _, target, text in planned.values():
         write_text_atomic(target, text)
@@ -286,8 +304,9 @@ def run_import(
         The transcripts written; nothing is printed.
     """
     speaker_map = parse_speaker_options(speakers)
-    return import_transcripts(paths, out_dir, ids or None, role, employer, team, speaker_map,
-                              force=force)
+    return import_transcripts(
+        paths, out_dir, ids or None, role, employer, team, speaker_map, force=force
+    )
 
 
 def parse_speaker_options(speakers: Sequence[str]) -> dict[str, str]:
@@ -303,8 +322,10 @@ def parse_speaker_options(speakers: Sequence[str]) -> dict[str, str]:
         label, sep, target = item.rpartition("=")
         label, target = " ".join(label.split()), target.strip()
         if not sep or not label or not _ID_RE.fullmatch(target):
-            raise InputError(f'--speaker {item!r}: expected LABEL=ID with ID made of letters, '
-                             f'digits or _ (at most {MAX_ID_CHARS}), e.g. --speaker "Kari=V3".')
+            raise InputError(
+                f"--speaker {item!r}: expected LABEL=ID with ID made of letters, "
+                f'digits or _ (at most {MAX_ID_CHARS}), e.g. --speaker "Kari=V3".'
+            )
         if mapping.get(label, target) != target:
             raise InputError(f"--speaker maps {label!r} to both {mapping[label]} and {target}.")
         mapping[label] = target
@@ -358,8 +379,9 @@ def _lookup(label: str, speaker_map: Mapping[str, str]) -> str | None:
     return folded.get(label.casefold())
 
 
-def _infer_informant_id(path: Path, turns: Sequence[ImportedTurn],
-                        speaker_map: Mapping[str, str]) -> str:
+def _infer_informant_id(
+    path: Path, turns: Sequence[ImportedTurn], speaker_map: Mapping[str, str]
+) -> str:
     """Use the single non-interviewer id the map gives to this file's labels, else the stem."""
     targets = {_lookup(t.speaker, speaker_map) for t in turns} - {None, INTERVIEWER}
     if len(targets) == 1:
@@ -370,8 +392,9 @@ def _infer_informant_id(path: Path, turns: Sequence[ImportedTurn],
     return informant_id
 
 
-def _resolve_speakers(turns: Sequence[ImportedTurn], informant_id: str,
-                      speaker_map: Mapping[str, str], source: str) -> dict[str, tuple[str, bool]]:
+def _resolve_speakers(
+    turns: Sequence[ImportedTurn], informant_id: str, speaker_map: Mapping[str, str], source: str
+) -> dict[str, tuple[str, bool]]:
     """Map each source label to ``(id, automatic)``; raise InputError when ambiguous."""
     if not turns:
         raise InputError(f"{source}: no turns to import.")
@@ -406,13 +429,16 @@ def _resolve_speakers(turns: Sequence[ImportedTurn], informant_id: str,
             f"informant. Labels found: {found}. Map each unmapped label, e.g. {' '.join(example)}."
         )
     if all(target != informant_id for target, _ in mapping.values()):
-        raise InputError(f"{source}: no speaker label is mapped to the informant "
-                         f"{informant_id!r}; map one with --speaker \"LABEL={informant_id}\".")
+        raise InputError(
+            f"{source}: no speaker label is mapped to the informant "
+            f'{informant_id!r}; map one with --speaker "LABEL={informant_id}".'
+        )
     return {label: mapping[label] for label in counts}
 
 
-def _build_front_matter(informant_id: str, attributes: Mapping[str, object],
-                        source: str) -> dict[str, object]:
+def _build_front_matter(
+    informant_id: str, attributes: Mapping[str, object], source: str
+) -> dict[str, object]:
     """Validate attributes and return the front matter without provenance."""
     role = attributes.get("role") or "ukjent"
     employer = attributes.get("employer") or "ukjent"
@@ -420,14 +446,16 @@ def _build_front_matter(informant_id: str, attributes: Mapping[str, object],
         raise InputError(f"{source}: role {role!r} is not one of {', '.join(sorted(ROLES))}.")
     if employer not in EMPLOYERS:
         raise InputError(
-            f"{source}: employer {employer!r} is not one of {', '.join(sorted(EMPLOYERS))}.")
+            f"{source}: employer {employer!r} is not one of {', '.join(sorted(EMPLOYERS))}."
+        )
     front: dict[str, object] = {"id": informant_id, "role": role, "employer": employer}
     for key, value in attributes.items():
         if key in ("role", "employer") or value is None or value == "":
             continue
         if key in _RESERVED_KEYS or not isinstance(value, str | int | float | bool):
-            raise InputError(f"{source}: attribute {key!r} cannot be set here (reserved key or "
-                             "not a scalar).")
+            raise InputError(
+                f"{source}: attribute {key!r} cannot be set here (reserved key or not a scalar)."
+            )
         front[key] = value
     front["source"] = "original"
     return front

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -112,14 +113,20 @@ class NbSentences:
         for i in np.flatnonzero(doc.to_array(self._flag)).tolist():
             token = doc[i]
             j = i + 1
-            while j < n and (
-                doc[j].is_space or doc[j].text in CLOSERS or doc[j].text in SENTENCE_END
+            if token.is_space:  # a blank line always ends a sentence
+                while j < n and doc[j].is_space:
+                    j += 1
+                if j < n:
+                    starts[j] = 1
+                continue
+            # Closing quotes and brackets stay with the sentence, up to a blank line.
+            while (
+                j < n
+                and "\n\n" not in doc[j].text
+                and (doc[j].is_space or doc[j].text in CLOSERS or doc[j].text in SENTENCE_END)
             ):
                 j += 1
             if j >= n:
-                continue
-            if token.is_space:  # a blank line always ends a sentence
-                starts[j] = 1
                 continue
             if token.text not in SENTENCE_END and token.lower_ in ABBREVIATIONS_BEFORE_NAMES:
                 continue
@@ -152,6 +159,45 @@ def list_sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     starts = table[first_words[keep], 0]
     ends = table[last_words[keep], 0] + table[last_words[keep], 1]
     return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+TEXT_SEPARATOR = "\n\n"
+
+
+def join_texts(texts: list[str]) -> tuple[str, list[int]]:
+    """Join ``texts`` with blank lines; return the text and where each one starts."""
+    starts, position = [], 0
+    for text in texts:
+        starts.append(position)
+        position += len(text) + len(TEXT_SEPARATOR)
+    return TEXT_SEPARATOR.join(texts), starts
+
+
+def batch_texts(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    """``texts`` in lists of ``size`` (the last one shorter)."""
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def pipe_joined(
+    nlp: Language, texts: Iterable[str], texts_per_doc: int = 64, disable: Sequence[str] = ()
+) -> Iterator[tuple[Doc, str, list[int]]]:
+    """Process many short texts ``texts_per_doc`` at a time as one doc each.
+
+    Per-doc costs (the Python parts of the pipeline and the matchers) dominate for short texts;
+    joining them with blank lines, which always end a sentence, keeps every sentence inside
+    one text. Yields ``(doc, joined text, start offset of each text in it)``.
+    """
+    joined = (join_texts(batch) for batch in batch_texts(texts, texts_per_doc))
+    pairs = ((text, (text, starts)) for text, starts in joined)
+    for doc, (text, starts) in nlp.pipe(pairs, batch_size=4, as_tuples=True, disable=list(disable)):
+        yield doc, text, starts
 
 
 @Language.factory("nb_lemmas")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from thesis_analysis.corpus import INTERVIEWER, Corpus, Turn
-from thesis_analysis.nlp import get_pipeline, list_sentence_spans
+from thesis_analysis.nlp import get_pipeline, list_sentence_spans, pipe_joined
 
 SEGMENT_COLUMNS = [
     "segment_id",
@@ -41,15 +41,27 @@ def compute_text_hash(text: str) -> str:
 
 
 def segment_turns(
-    turns: Iterable[Turn], nlp: Language | None = None, batch_size: int = 256
-) -> Iterator[tuple[Turn, int, int, int, Doc]]:
-    """Yield ``(turn, sentence number, start, end, doc)`` with offsets into the body."""
+    turns: Iterable[Turn], nlp: Language | None = None, turns_per_doc: int = 64
+) -> Iterator[tuple[Turn, int, int, int]]:
+    """Yield ``(turn, sentence number, start, end)`` with offsets into the body.
+
+    Turns are processed ``turns_per_doc`` at a time (:func:`pipe_joined`); sentence
+    boundaries do not need lemmas, so the lemma component is skipped.
+    """
     nlp = nlp or get_pipeline()
     turn_list = list(turns)
+    position = 0
     texts = (turn.text for turn in turn_list)
-    for turn, doc in zip(turn_list, nlp.pipe(texts, batch_size=batch_size), strict=True):
-        for number, (start, end) in enumerate(list_sentence_spans(doc), start=1):
-            yield turn, number, turn.start + start, turn.start + end, doc
+    for doc, _joined, starts in pipe_joined(nlp, texts, turns_per_doc, disable=["nb_lemmas"]):
+        spans = list_sentence_spans(doc)
+        owners = np.searchsorted(starts, [start for start, _ in spans], side="right") - 1
+        numbers = [0] * len(starts)
+        for (start, end), owner in zip(spans, owners.tolist(), strict=True):
+            turn = turn_list[position + owner]
+            numbers[owner] += 1
+            shift = turn.start - starts[owner]
+            yield turn, numbers[owner], start + shift, end + shift
+        position += len(starts)
 
 
 def segment_corpus(
@@ -76,7 +88,7 @@ def segment_corpus(
     for transcript in corpus.transcripts:
         informant = transcript.informant
         turns = [t for t in transcript.turns if not (informants_only and t.speaker == INTERVIEWER)]
-        for turn, number, start, end, _doc in segment_turns(turns, nlp):
+        for turn, number, start, end in segment_turns(turns, nlp):
             text = transcript.body[start:end]
             rows.append(
                 (

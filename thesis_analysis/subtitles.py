@@ -237,9 +237,7 @@ def read_subtitles(path: Path) -> list[ImportedTurn]:
         If the file is not UTF-8 text, or the first cue has no speaker.
     """
     text = read_source_text(path)
-    fragments = [
-        fragment for lines in _iter_cue_payloads(text) for fragment in _split_cue(lines)
-    ]
+    fragments = [fragment for lines in _iter_cue_payloads(text) for fragment in _split_cue(lines)]
     return merge_fragments(fragments, Path(path), SUBTITLE_HINT, merge_same_speaker=True)
 
 
@@ -288,8 +286,9 @@ def _split_cue(lines: list[tuple[int, str]]) -> list[Fragment]:
         where = f"line {number}"
         position, speaker, at_line_start = 0, None, True
         for match in _VOICE_RE.finditer(line):
-            fragments.append(_make_cue_fragment(speaker, line[position : match.start()], where,
-                                                at_line_start))
+            fragments.append(
+                _make_cue_fragment(speaker, line[position : match.start()], where, at_line_start)
+            )
             speaker = collapse_whitespace(match["name"] or "") or None
             position, at_line_start = match.end(), False
         fragments.append(_make_cue_fragment(speaker, line[position:], where, at_line_start))
