@@ -19,7 +19,7 @@ from thesis_analysis.autocode import AutoCoder
 from thesis_analysis.autocode_runs import code_csv
 from thesis_analysis.codebook import load_codebook
 
-from common import ROOT, count_words, make_texts, peak_memory_mib, time_call
+from common import ROOT, count_words, make_texts, peak_memory_mib, time_pair
 
 
 def main() -> None:
@@ -39,8 +39,11 @@ def main() -> None:
             writer.writerow(["id", "text"])
             writer.writerows((f"t{i:07d}", text) for i, text in enumerate(texts))
         memory_before = peak_memory_mib()
-        bare = time_call(lambda: sum(1 for _ in blank.pipe(texts, batch_size=256)))
-        coded = time_call(lambda: code_csv(source, target, coder, progress=False))
+        bare, coded = time_pair(
+            lambda: sum(1 for _ in blank.pipe(texts, batch_size=256)),
+            lambda: code_csv(source, target, coder, progress=False),
+            repeats=3,
+        )
         with target.open(encoding="utf-8") as handle:
             rows = sum(1 for _ in handle) - 1
     kind = "varied" if args.varied else "corpus sentences"

@@ -14,7 +14,7 @@ from thesis_analysis.corpus import Turn
 from thesis_analysis.nlp import build_pipeline
 from thesis_analysis.segments import segment_turns
 
-from common import count_words, make_texts, peak_memory_mib, time_call
+from common import count_words, make_texts, peak_memory_mib, time_pair
 
 
 def main() -> None:
@@ -28,8 +28,10 @@ def main() -> None:
     blank = spacy.blank("nb")
     ours = build_pipeline()
     ours("Oppvarming av oppslagstabellen.")  # load the lemma table outside the timing
-    bare = time_call(lambda: sum(1 for _ in blank.pipe(texts, batch_size=256)))
-    segmented = time_call(lambda: sum(1 for _ in segment_turns(turns, ours)))
+    bare, segmented = time_pair(
+        lambda: sum(1 for _ in blank.pipe(texts, batch_size=256)),
+        lambda: sum(1 for _ in segment_turns(turns, ours)),
+    )
     kind = "varied" if args.varied else "corpus sentences"
     print(f"input ({kind}): {len(texts):,} texts, {words:,} words")
     print(f"bare spacy.blank('nb') tokenization: {bare:6.2f} s  {words / bare:10,.0f} words/s")

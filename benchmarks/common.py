@@ -53,11 +53,21 @@ def count_words(texts: list[str]) -> int:
     return sum(len(t.split()) for t in texts)
 
 
-def time_call(function: Callable[[], object]) -> float:
-    """Seconds one call takes (wall clock)."""
-    start = time.perf_counter()
-    function()
-    return time.perf_counter() - start
+def time_pair(
+    first: Callable[[], object], second: Callable[[], object], repeats: int = 5
+) -> tuple[float, float]:
+    """Seconds of the fastest of ``repeats`` calls of each, the two taking turns (wall clock).
+
+    Taking turns lets both meet the same load on the machine; the best of several runs is the
+    usual way to keep other work on the machine out of the figures.
+    """
+    best = [float("inf"), float("inf")]
+    for _ in range(repeats):
+        for slot, function in enumerate((first, second)):
+            start = time.perf_counter()
+            function()
+            best[slot] = min(best[slot], time.perf_counter() - start)
+    return best[0], best[1]
 
 
 def peak_memory_mib() -> float:
