@@ -14,15 +14,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from thesis_analysis.codings import (
+from thesis_analysis.coding_review import (
     ADJUDICATED,
-    CODING_COLUMNS,
     STALE_COLUMNS,
-    CodingStore,
     find_stale_codings,
+    merge_coders,
+)
+from thesis_analysis.coding_store import CodingStore
+from thesis_analysis.codings import (
+    CODING_COLUMNS,
     load_coder_file,
     load_codings,
-    merge_coders,
     normalise_codings,
     save_coder_file,
 )

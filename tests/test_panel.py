@@ -12,7 +12,8 @@ import ipywidgets as widgets
 import pandas as pd
 import pytest
 
-from thesis_analysis.codings import CodingStore, load_coder_file, save_coder_file
+from thesis_analysis.coding_store import CodingStore
+from thesis_analysis.codings import load_coder_file, save_coder_file
 from thesis_analysis.errors import InputError
 from thesis_analysis.panel import ALL, CodingPanel, load_rejections
 

@@ -19,7 +19,7 @@ _API = {
     "validate_codebook": "codebook",
     "AutoCoder": "autocode",
     "code_segments": "autocode_runs",
-    "CodingStore": "codings",
+    "CodingStore": "coding_store",
     "load_codings": "codings",
     "CodingPanel": "panel",
     "compute_agreement": "reliability",

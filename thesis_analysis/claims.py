@@ -19,9 +19,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from thesis_analysis.code_levels import join_codings, label_code, list_level_codes, map_code_level
 from thesis_analysis.codebook import Codebook
 from thesis_analysis.errors import InputError
-from thesis_analysis.tables import join_codings, label_code, list_level_codes, map_code_level
 
 Pattern = tuple[tuple[str, ...], ...]
 STRENGTHS: tuple[tuple[int, str], ...] = ((5, "bred støtte"), (2, "noe støtte"), (0, "tynn"))

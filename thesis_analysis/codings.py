@@ -1,4 +1,4 @@
-"""The coding store: one CSV per coder in ``codings/``, never a half-written file.
+"""The coding file format: one CSV per coder in ``codings/``, never a half-written file.
 
 ``codings/<coder>.csv`` holds one row per coded segment and code, columns
 :data:`CODING_COLUMNS`, sorted by ``segment_id`` and ``code``, UTF-8 with LF line endings, so
@@ -7,7 +7,11 @@ killed in the middle of a save leaves the previous version intact (a stray ``.<n
 file may be left beside it; it is never read as data). Files whose name contains a second dot
 (``<coder>.rejected.csv``, see :mod:`thesis_analysis.panel`) or starts with a dot are not coder
 files. A coding remembers the ``segment_hash`` of the text it was made on, so that a changed
-transcript shows up in :func:`find_stale_codings` instead of codings silently moving.
+transcript shows up in :func:`~thesis_analysis.coding_review.find_stale_codings` instead of
+codings silently moving.
+
+Coding by hand from Python is :class:`~thesis_analysis.coding_store.CodingStore`; stale
+codings and merging coders are in :mod:`thesis_analysis.coding_review`.
 """
 
 from __future__ import annotations
@@ -44,9 +48,6 @@ CODING_COLUMNS = [
     "codebook",
 ]
 INTEGER_COLUMNS = ("start", "end", "evidence_start", "evidence_end")
-STALE_COLUMNS = ["coder", "segment_id", "code", "status", "old_snippet", "new_text"]
-DISAGREEMENT_COLUMNS = ["segment_id", "code", "coders_with", "coders_without", "text"]
-ADJUDICATED = "adjudicated"
 SNIPPET_LENGTH = 120
 CODER_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 SEGMENT_ID_PATTERN = re.compile(r"^\S+-t\d+-s\d+$")
@@ -213,7 +214,7 @@ def load_coder_file(
     codebook : when given, codes must be in it and codable.
     segments : when given, every segment id must be in its ``segment_id`` column. Leave it
         out to load codings of a changed transcript and list them with
-        :func:`find_stale_codings` instead.
+        :func:`~thesis_analysis.coding_review.find_stale_codings` instead.
 
     Returns
     -------
@@ -269,212 +270,3 @@ def save_coder_file(path: Path, frame: pd.DataFrame, codebook: Codebook | None =
     canonical = normalise_codings(frame)
     raise_problems(check_codings(canonical, path, codebook))
     write_csv_atomic(path, canonical)
-
-
-def find_stale_codings(codings: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
-    """Codings made on text that has changed since, or on segments that no longer exist.
-
-    Parameters
-    ----------
-    codings : coding table (``coder``, ``segment_id``, ``code``, ``snippet``,
-        ``segment_hash``). Codings without a ``segment_hash`` are only checked for a
-        missing segment.
-    segments : the current segments table (``segment_id``, ``text``, ``segment_hash``).
-
-    Returns
-    -------
-    DataFrame with columns ``coder``, ``segment_id``, ``code``, ``status`` (``changed``: the
-    segment's text is not the text coded; ``missing``: no such segment any more),
-    ``old_snippet`` (the coded text as stored) and ``new_text`` (the segment's text now,
-    ``""`` when missing); sorted by coder, segment id, code.
-    """
-    texts = dict(zip(segments["segment_id"], segments["text"], strict=True))
-    hashes = dict(zip(segments["segment_id"], segments["segment_hash"], strict=True))
-    rows = []
-    for row in codings.itertuples(index=False):
-        if row.segment_id not in texts:
-            status, new_text = "missing", ""
-        elif not row.segment_hash or row.segment_hash == hashes[row.segment_id]:
-            continue
-        else:
-            status, new_text = "changed", texts[row.segment_id]
-        rows.append((row.coder, row.segment_id, row.code, status, row.snippet, new_text))
-    frame = pd.DataFrame(rows, columns=STALE_COLUMNS)
-    return frame.sort_values(STALE_COLUMNS[:3], kind="mergesort", ignore_index=True)
-
-
-def merge_coders(
-    codings: pd.DataFrame, coders: Sequence[str], segments: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Adjudicate several coders: what they all agree on, and every disagreement.
-
-    Parameters
-    ----------
-    codings : coding table of (at least) the given coders.
-    coders : two or more coder ids; their order orders ``coders_with``/``coders_without``.
-    segments : the segments table (``segment_id``, ``text``) for the disagreements' text.
-
-    Returns
-    -------
-    adjudicated : DataFrame with :data:`CODING_COLUMNS`, coder ``adjudicated``: one row per
-        (segment, code) every coder applied, the other columns from the first coder's row
-        (in ``coders`` order) and ``memo`` joining the coders' memos (``coder: memo; …``).
-    disagreements : DataFrame with columns ``segment_id``, ``code``, ``coders_with``,
-        ``coders_without`` (coder ids joined by ``", "``) and ``text`` (the segment's text
-        now, else the coded snippet), one row per (segment, code) applied by some but not
-        all coders; sorted by segment id and code.
-    """
-    coders = list(dict.fromkeys(coders))
-    if len(coders) < 2:
-        raise InputError(f"merging needs two or more coders; got {coders}")
-    chosen = normalise_codings(codings[codings["coder"].isin(coders)])
-    texts = dict(zip(segments["segment_id"], segments["text"], strict=True))
-    agreed, disagreements = [], []
-    for (segment_id, code), group in chosen.groupby(["segment_id", "code"], sort=True):
-        by_coder = {row["coder"]: row for row in group.to_dict("records")}
-        with_ = [c for c in coders if c in by_coder]
-        if len(with_) == len(coders):
-            first = dict(by_coder[coders[0]])
-            memos = [f"{c}: {by_coder[c]['memo']}" for c in coders if by_coder[c]["memo"]]
-            agreed.append({**first, "coder": ADJUDICATED, "memo": "; ".join(memos)})
-        else:
-            without = ", ".join(c for c in coders if c not in by_coder)
-            text = texts.get(segment_id, by_coder[with_[0]]["snippet"])
-            disagreements.append((segment_id, code, ", ".join(with_), without, text))
-    adjudicated = pd.DataFrame(agreed, columns=CODING_COLUMNS)
-    return normalise_codings(adjudicated), pd.DataFrame(disagreements, columns=DISAGREEMENT_COLUMNS)
-
-
-class CodingStore:
-    """Code by hand from Python: every change is saved at once to ``<folder>/<coder>.csv``.
-
-    Parameters
-    ----------
-    folder : the codings folder (created on the first save).
-    coder : the coder id, also the file name (letters, digits, ``_``, ``-``).
-    codebook : the codebook; only its codable codes can be added.
-    segments : the segments table; ``start``, ``end``, ``snippet`` and ``segment_hash`` of a
-        new coding are taken from it.
-
-    The file is read again before a change if another process (another notebook) has
-    replaced it since, so that two kernels coding as the same coder do not undo each other's
-    saves. Codings of changed or vanished segments are kept; :meth:`stale` lists them.
-    """
-
-    def __init__(
-        self, folder: Path, coder: str, codebook: Codebook, segments: pd.DataFrame
-    ) -> None:
-        if not CODER_PATTERN.match(coder):
-            raise InputError(f"coder {coder!r}: use 1-40 letters, digits, _ or - (a file name)")
-        self.folder = Path(folder)
-        self.coder = coder
-        self.codebook = codebook
-        self.path = self.folder / f"{coder}.csv"
-        if segments["segment_id"].duplicated().any():
-            raise InputError("the segments table has duplicate segment ids; segment it again")
-        self.segments = segments.set_index("segment_id", drop=False)
-        self._frame = create_empty_codings()
-        self._stamp: tuple[int, int, int] | None = None
-        self.reload()
-
-    def reload(self) -> None:
-        """Read the coder's file again (an absent file is an empty table)."""
-        exists = self.path.exists()
-        loaded = load_coder_file(self.path, self.codebook) if exists else create_empty_codings()
-        self._frame = loaded
-        self._stamp = self._read_stamp()
-
-    def _read_stamp(self) -> tuple[int, int, int] | None:
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-
-    def _sync(self) -> None:
-        if self._read_stamp() != self._stamp:
-            self.reload()
-
-    def _save(self, frame: pd.DataFrame) -> None:
-        save_coder_file(self.path, frame, self.codebook)
-        self._frame = normalise_codings(frame)
-        self._stamp = self._read_stamp()
-
-    def _check(self, segment_id: str, code: str) -> None:
-        if code not in set(self.codebook.ids()):
-            raise InputError(f"code {code!r} is not in the codebook; add it to codebook.yaml")
-        if code not in set(self.codebook.codable_ids()):
-            raise InputError(f"code {code!r} is a grouping node; code one of its children")
-        if segment_id not in self.segments.index:
-            raise InputError(f"segment {segment_id!r} is not in the segments table; check the id")
-
-    def _mask(self, segment_id: str, code: str) -> pd.Series:
-        return (self._frame["segment_id"] == segment_id) & (self._frame["code"] == code)
-
-    def add(self, segment_id: str, code: str, memo: str = "") -> bool:
-        """Code ``segment_id`` with ``code``; return False if it already was (then unchanged)."""
-        self._check(segment_id, code)
-        self._sync()
-        if self._mask(segment_id, code).any():
-            return False
-        segment = self.segments.loc[segment_id]
-        row = {
-            "segment_id": segment_id,
-            "code": code,
-            "coder": self.coder,
-            "start": int(segment["start"]),
-            "end": int(segment["end"]),
-            "snippet": str(segment["text"])[:SNIPPET_LENGTH],
-            "memo": memo.replace("\r\n", "\n"),
-            "segment_hash": str(segment["segment_hash"]),
-            "rule": "",
-            "evidence": "",
-            "evidence_start": None,
-            "evidence_end": None,
-            "codebook": self.codebook.short_hash(),
-        }
-        self._save(pd.concat([self._frame, normalise_codings(pd.DataFrame([row]))]))
-        return True
-
-    def remove(self, segment_id: str, code: str) -> bool:
-        """Remove a coding; return False if there was none."""
-        self._sync()
-        mask = self._mask(segment_id, code)
-        if not mask.any():
-            return False
-        self._save(self._frame[~mask])
-        return True
-
-    def set_memo(self, segment_id: str, code: str, memo: str) -> None:
-        """Replace the memo of an existing coding."""
-        self._sync()
-        mask = self._mask(segment_id, code)
-        if not mask.any():
-            raise InputError(
-                f"{self.path}: segment {segment_id} has no code {code!r}; add the code first"
-            )
-        memo = memo.replace("\r\n", "\n")
-        if (self._frame.loc[mask, "memo"] == memo).all():
-            return
-        frame = self._frame.copy()
-        frame.loc[mask, "memo"] = memo
-        self._save(frame)
-
-    def list(self, segment_id: str | None = None, code: str | None = None) -> pd.DataFrame:
-        """The coder's codings (:data:`CODING_COLUMNS`), optionally of one segment or code."""
-        self._sync()
-        keep = pd.Series(True, index=self._frame.index)
-        if segment_id is not None:
-            keep &= self._frame["segment_id"] == segment_id
-        if code is not None:
-            keep &= self._frame["code"] == code
-        return self._frame[keep].reset_index(drop=True)
-
-    def codes_of(self, segment_id: str) -> set[str]:
-        """The codes the coder gave ``segment_id``."""
-        return set(self.list(segment_id=segment_id)["code"])
-
-    def stale(self) -> pd.DataFrame:
-        """The coder's stale codings, see :func:`find_stale_codings`."""
-        self._sync()
-        return find_stale_codings(self._frame, self.segments.reset_index(drop=True))

@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from thesis_analysis.tables import GROUP_ORDERS, order_groups
+from thesis_analysis.code_levels import GROUP_ORDERS, order_groups
 from thesis_analysis.transcripts import KNOWN_SECTIONS
 from thesis_analysis.writers import write_bytes_atomic
 

@@ -1,7 +1,7 @@
 """A coding panel for JupyterLab: read a segment in its turn, tick codes, accept suggestions.
 
 ``CodingPanel(store, segments, codebook, suggestions).widget`` is an ipywidgets box. Every
-change goes through the :class:`~thesis_analysis.codings.CodingStore` and is saved at once.
+change goes through the :class:`~thesis_analysis.coding_store.CodingStore` and is saved at once.
 The logic is in plain methods (:meth:`CodingPanel.go_to`, :meth:`~CodingPanel.toggle`,
 :meth:`~CodingPanel.accept`, :meth:`~CodingPanel.reject`, :meth:`~CodingPanel.apply_filters`)
 that the widget callbacks call, so the panel can be driven and tested without a browser.
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, TypeVar
 import ipywidgets as widgets
 import pandas as pd
 
-from thesis_analysis.codings import CodingStore
+from thesis_analysis.coding_store import CodingStore
 from thesis_analysis.errors import InputError
 from thesis_analysis.writers import write_csv_atomic
 

@@ -29,7 +29,7 @@ from xml.etree.ElementTree import Element, SubElement
 import yaml
 
 from thesis_analysis.codebook import Code, Codebook
-from thesis_analysis.codebook_validate import ID_RE
+from thesis_analysis.codebook_entry_checks import ID_RE
 from thesis_analysis.refi_ids import clean_xml_text, make_guid, make_unique, slugify
 from thesis_analysis.refi_read import RefiCode
 

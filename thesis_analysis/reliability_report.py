@@ -1,7 +1,7 @@
 """The ``reliability`` command: agreement between the coders in ``codings/``, per code.
 
 Every coder file counts (the auto-coder's ``auto.csv`` too); ``adjudicated.csv``, made from
-the other coders by :func:`thesis_analysis.codings.merge_coders`, does not. The codes compared
+the other coders by :func:`thesis_analysis.coding_review.merge_coders`, does not. The codes compared
 are the top levels (:func:`thesis_analysis.codebook.compute_top_level`) of the codebook's
 codable codes, in codebook order; a coding counts for its top level
 (``malforskyvning.telling`` → ``malforskyvning``, ``holdning.kritisk`` stays itself). The unit
@@ -19,12 +19,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from thesis_analysis.codings import (
-    ADJUDICATED,
-    find_stale_codings,
-    list_coder_files,
-    load_codings,
-)
+from thesis_analysis.coding_review import ADJUDICATED, find_stale_codings
+from thesis_analysis.codings import list_coder_files, load_codings
 from thesis_analysis.errors import InputError
 from thesis_analysis.writers import write_csv_atomic
 
@@ -141,7 +137,7 @@ def run_reliability(
         lines.append(
             f"Left out {len(stale)} stale coding(s): {int(status.get('changed', 0))} on changed "
             f"text, {int(status.get('missing', 0))} on segments not among the units "
-            "(see thesis_analysis.codings.find_stale_codings)."
+            "(see thesis_analysis.coding_review.find_stale_codings)."
         )
     lines += ["", format_reliability(table, codes, coders), ""]
     if results is not None:

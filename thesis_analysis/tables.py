@@ -6,7 +6,9 @@ the codebook only. ``codings`` are long coding tables (``segment_id``, ``code``,
 ``coder`` and ``evidence``); pass one coder's codings. ``segments`` are informant segments of
 :func:`thesis_analysis.segments.segment_corpus` (codings of other segments are not counted).
 
-Only :func:`load_analysis_codings` reads and :func:`write_tables` writes the disk.
+Only :func:`load_analysis_codings` reads and :func:`write_tables` writes the disk. Which codes
+a table reports, and their labels, is :mod:`thesis_analysis.code_levels`; the agreement tables
+of two coders are :mod:`thesis_analysis.agreement_tables` (both still importable from here).
 """
 
 from __future__ import annotations
@@ -16,100 +18,27 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from thesis_analysis.codebook import GROUPING_PREFIXES, Codebook, compute_top_level
-from thesis_analysis.corpus import EMPLOYERS, ROLES
-from thesis_analysis.errors import InputError
+from thesis_analysis.agreement_tables import AGREEMENT_COLUMNS as AGREEMENT_COLUMNS
+from thesis_analysis.agreement_tables import compute_agreement_by_code as compute_agreement_by_code
+from thesis_analysis.agreement_tables import list_coder_disagreements as list_coder_disagreements
+from thesis_analysis.code_levels import GROUP_ORDERS as GROUP_ORDERS
+from thesis_analysis.code_levels import LEVELS as LEVELS
+from thesis_analysis.code_levels import THEME_KIND as THEME_KIND
+from thesis_analysis.code_levels import (
+    check_known_codes,
+    compute_code_kind,
+    join_codings,
+    label_code,
+    list_level_codes,
+    map_code_level,
+    order_groups,
+)
+from thesis_analysis.codebook import Codebook
 from thesis_analysis.paths import ProjectPaths
-from thesis_analysis.transcripts import KNOWN_SECTIONS
 from thesis_analysis.writers import write_text_atomic
 
 if TYPE_CHECKING:
     from thesis_analysis.pipeline import Project
-
-LEVELS = ("top", "code")
-THEME_KIND = "tema"
-GROUP_ORDERS: dict[str, tuple[str, ...]] = {
-    "employer": EMPLOYERS,
-    "role": ROLES,
-    "section": tuple(dict.fromkeys(KNOWN_SECTIONS.values())),
-}
-"""Known values of the case variables, in the order tables and figures show them."""
-AGREEMENT_COLUMNS = (
-    "code label n_units n_reference n_candidate percent_agreement cohen_kappa krippendorff_alpha "
-    "note"
-).split()
-
-
-def list_level_codes(codebook: Codebook, level: str = "top") -> list[str]:
-    """The codes a table reports at ``level``, in codebook order.
-
-    ``"code"``: every codable code; ``"top"``: the top levels of the codable codes (see
-    :func:`~thesis_analysis.codebook.compute_top_level`), e.g. ``styring``,
-    ``holdning.kritisk``, ``indikator.jobbmatch``.
-    """
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
-    codable = codebook.codable_ids()
-    if level == "code":
-        return list(codable)
-    tops = {compute_top_level(code) for code in codable}
-    ordered = [code for code in codebook.ids() if code in tops]
-    return ordered + sorted(tops - set(ordered))
-
-
-def label_code(codebook: Codebook, code_id: str) -> str:
-    """The codebook label of ``code_id`` (the id itself for an id not in the codebook)."""
-    return codebook.get(code_id).label if code_id in set(codebook.ids()) else code_id
-
-
-def compute_code_kind(code_id: str) -> str:
-    """``holdning`` or ``indikator`` for codes under those grouping nodes, else ``tema``."""
-    head = code_id.split(".")[0]
-    return head if head in GROUPING_PREFIXES and "." in code_id else THEME_KIND
-
-
-def map_code_level(
-    codings: pd.DataFrame, level: str = "top", deduplicate: bool = True
-) -> pd.DataFrame:
-    """The codings with ``code`` replaced by its code at ``level``; with ``deduplicate`` one
-    row per segment and code (and coder, if there is a ``coder`` column), sorted, the first
-    row of each kept; without, the rows in their order."""
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
-    frame = codings.copy()
-    if level == "top":
-        frame["code"] = frame["code"].map(compute_top_level)
-    if not deduplicate:
-        return frame
-    keys = [c for c in ("coder", "segment_id", "code") if c in frame.columns]
-    frame = frame.sort_values(keys, kind="mergesort").drop_duplicates(keys)
-    return frame.reset_index(drop=True)
-
-
-def check_known_codes(codings: pd.DataFrame, codebook: Codebook) -> None:
-    """Raise :class:`InputError` naming every code of ``codings`` that is not in the codebook."""
-    unknown = sorted(set(codings["code"]) - set(codebook.ids()))
-    if unknown:
-        raise InputError(
-            f"codings use {len(unknown)} code(s) not in the codebook: {', '.join(unknown)} — "
-            "code the segments again with the current codebook, or add the codes to it"
-        )
-
-
-def join_codings(
-    codings: pd.DataFrame, segments: pd.DataFrame, codebook: Codebook, level: str = "top"
-) -> pd.DataFrame:
-    """Codings at ``level`` joined with their segment's columns (informant segments only)."""
-    check_known_codes(codings, codebook)
-    mapped = map_code_level(codings[["segment_id", "code"]], level)
-    return mapped.merge(segments, on="segment_id", how="inner", validate="many_to_one")
-
-
-def order_groups(values: pd.Series, by: str) -> list[str]:
-    """The distinct values of a case variable: known ones in their order, then the rest sorted."""
-    present = set(values.astype(str))
-    known = [v for v in GROUP_ORDERS.get(by, ()) if v in present]
-    return known + sorted(present - set(known))
 
 
 def compute_code_frequencies(
@@ -281,84 +210,6 @@ def compute_corpus_overview(informants: pd.DataFrame, segments: pd.DataFrame) ->
     return frame.sort_values("informant", ignore_index=True)
 
 
-def compute_agreement_by_code(
-    codings: pd.DataFrame,
-    segments: pd.DataFrame,
-    codebook: Codebook,
-    reference: str = "manual",
-    candidate: str = "auto",
-    level: str = "top",
-) -> pd.DataFrame:
-    """Agreement per code between two coders, each segment a unit (coded 1, not coded 0).
-
-    Returns
-    -------
-    DataFrame with :data:`AGREEMENT_COLUMNS`, one row per code of :func:`list_level_codes`
-    plus ``(macro)`` and ``(pooled)`` (see
-    :func:`~thesis_analysis.reliability.compute_code_reliability`): ``n_units`` (segments),
-    ``n_reference``/``n_candidate`` (segments each coder coded with the code),
-    ``percent_agreement``, ``cohen_kappa``, ``krippendorff_alpha`` and ``note`` (why a figure
-    is NaN). Empty when either coder has no codings.
-    """
-    from thesis_analysis.reliability import compute_code_reliability
-
-    if not {reference, candidate} <= set(codings["coder"]):
-        return pd.DataFrame(columns=AGREEMENT_COLUMNS)
-    check_known_codes(codings, codebook)
-    chosen = codings[codings["segment_id"].isin(segments["segment_id"])]
-    mapped = map_code_level(chosen[["coder", "segment_id", "code"]], level)
-    codes = list_level_codes(codebook, level)
-    long = compute_code_reliability(mapped, segments, codes, coders=[reference, candidate])
-    stats = long[long["statistic"] != "n_coded"].pivot(
-        index="code", columns="statistic", values="value"
-    )
-    counts = long[long["statistic"] == "n_coded"].pivot(
-        index="code", columns="coder", values="value"
-    )
-    units = long.groupby("code")["n_units"].max()
-    notes = long.groupby("code")["note"].agg(lambda s: "; ".join(sorted({n for n in s if n})))
-    order = [*codes, *[c for c in units.index if c not in codes]]
-    frame = pd.DataFrame({"code": order})
-    frame["label"] = [label_code(codebook, c) for c in order]
-    frame["n_units"] = frame["code"].map(units).astype("Int64")
-    frame["n_reference"] = frame["code"].map(counts[reference]).astype("Int64")
-    frame["n_candidate"] = frame["code"].map(counts[candidate]).astype("Int64")
-    for statistic in ("percent_agreement", "cohen_kappa", "krippendorff_alpha"):
-        frame[statistic] = frame["code"].map(stats[statistic]).astype(float)
-    frame["note"] = frame["code"].map(notes).fillna("")
-    return frame[AGREEMENT_COLUMNS]
-
-
-def list_coder_disagreements(
-    codings: pd.DataFrame,
-    segments: pd.DataFrame,
-    codebook: Codebook,
-    reference: str = "manual",
-    candidate: str = "auto",
-    level: str = "top",
-) -> pd.DataFrame:
-    """Segments one coder gave a code and the other did not.
-
-    Returns
-    -------
-    DataFrame with columns ``segment_id``, ``code``, ``label``, ``coders_with``,
-    ``coders_without``, ``text``; sorted by segment and code. Empty when either coder has no
-    codings.
-    """
-    from thesis_analysis.reliability import list_disagreements
-
-    columns = ["segment_id", "code", "label", "coders_with", "coders_without", "text"]
-    if not {reference, candidate} <= set(codings["coder"]):
-        return pd.DataFrame(columns=columns)
-    check_known_codes(codings, codebook)
-    chosen = codings[codings["segment_id"].isin(segments["segment_id"])]
-    mapped = map_code_level(chosen[["coder", "segment_id", "code"]], level)
-    codes = list_level_codes(codebook, level)
-    table = list_disagreements(mapped, segments, codes, coders=[reference, candidate])
-    table.insert(2, "label", [label_code(codebook, c) for c in table["code"]])
-    return table[columns]
-
-
 def describe_codings(codings: pd.DataFrame, coder: str) -> str:
     """One Markdown sentence on a coder's codings, or on their absence."""
     own = codings[codings["coder"] == coder] if "coder" in codings.columns else codings
@@ -382,10 +233,11 @@ def load_analysis_codings(project: Project, coder: str = "auto") -> pd.DataFrame
     other coder is read from ``codings/<coder>.csv`` (an absent file gives an empty table,
     see :func:`describe_codings`), leaving out codings of other segments and stale codings
     (made on text that has changed since, see
-    :func:`~thesis_analysis.codings.find_stale_codings`). Columns:
+    :func:`~thesis_analysis.coding_review.find_stale_codings`). Columns:
     :data:`~thesis_analysis.codings.CODING_COLUMNS`.
     """
-    from thesis_analysis.codings import create_empty_codings, find_stale_codings, load_coder_file
+    from thesis_analysis.coding_review import find_stale_codings
+    from thesis_analysis.codings import create_empty_codings, load_coder_file
 
     segments = project.informant_segments
     if coder == "auto":

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from thesis_analysis.codebook import load_codebook
-from thesis_analysis.codings import CodingStore
+from thesis_analysis.coding_store import CodingStore
 from thesis_analysis.corpus import load_corpus
 from thesis_analysis.paths import ProjectPaths
 from thesis_analysis.segments import segment_corpus
