@@ -23,6 +23,11 @@ class ProjectPaths:
         return self.root / "codebook.yaml"
 
     @property
+    def thesis_sections(self) -> Path:
+        """The mapping of the thesis's sections to codes (a second reference)."""
+        return self.root / "thesis_sections.yaml"
+
+    @property
     def codings(self) -> Path:
         """Folder of per-coder coding files (``<coder>.csv``)."""
         return self.root / "codings"

@@ -125,13 +125,25 @@ def evaluate_project(project: Project, auto: pd.DataFrame) -> str:
     write_table(by_half.round(4), project.paths.results, "evaluation_halves")
     macro = table[table["code"] == "(macro)"].round(3)
     half_macro = by_half[by_half["code"] == "(macro)"].round(3)
-    return (
+    text = (
         table.round(3).to_string(index=False)
         + "\n\nmacro:\n"
         + macro.to_string(index=False)
         + "\n\nmacro per half of the informants:\n"
         + half_macro.to_string(index=False)
     )
+    if project.paths.thesis_sections.is_file():
+        from thesis_analysis.thesis_reference import load_section_mapping, score_against_sections
+
+        mappings = load_section_mapping(project.paths.thesis_sections, codebook)
+        coders = {"manual": manual, **methods}
+        by_section = score_against_sections(segments, coders, mappings)
+        write_table(by_section.round(4), project.paths.results, "evaluation_thesis_sections")
+        text += (
+            "\n\nagainst the thesis's own placement of statements in sections (macro F1):\n"
+            + by_section[by_section["section"] == "(macro)"].round(3).to_string(index=False)
+        )
+    return text
 
 
 def compute_overview(project: Project) -> pd.DataFrame:
