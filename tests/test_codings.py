@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import shutil
 import signal
@@ -14,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from thesis_analysis.codebook import load_codebook
 from thesis_analysis.coding_review import (
     ADJUDICATED,
     STALE_COLUMNS,
@@ -35,15 +35,9 @@ KILL_ROUNDS = 6
 WRITER_ROWS = 20_000
 
 
-def load_fake_codebook(path: Path = STORE / "codebook.yaml"):
-    """The stand-in codebook of tests/data/store/fake_codebook.py."""
-    name = "store_fake_codebook"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, STORE / "fake_codebook.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name].load_fake_codebook(path)
+def load_store_codebook(path: Path = STORE / "codebook.yaml"):
+    """The fixture codebook of tests/data/store (without the project's fixed ids)."""
+    return load_codebook(path, require_fixed_ids=False)
 
 
 def read_fixture_segments() -> pd.DataFrame:
@@ -53,7 +47,7 @@ def read_fixture_segments() -> pd.DataFrame:
 
 @pytest.fixture
 def codebook():
-    return load_fake_codebook()
+    return load_store_codebook()
 
 
 @pytest.fixture
@@ -480,12 +474,7 @@ def test_merge_three_coders_orders_coders_as_given(codebook, segments) -> None:
 
 
 def test_real_codebook_accepts_the_fixtures(segments) -> None:
-    codebook_module = pytest.importorskip("thesis_analysis.codebook")
-    codebook = codebook_module.load_codebook(STORE / "codebook.yaml", require_fixed_ids=False)
-    fake = load_fake_codebook()
-    assert codebook.codable_ids() == fake.codable_ids()
-    assert codebook.short_hash() == fake.short_hash()
-    assert [c.parent for c in codebook.codes] == [c.parent for c in fake.codes]
+    codebook = load_store_codebook()
     assert len(load_codings(STORE / "codings", codebook)) == 20
     store = CodingStore(Path("/nonexistent-folder"), "carl", codebook, segments)
     assert store.list().empty

@@ -4,14 +4,13 @@ coder's file on disk."""
 from __future__ import annotations
 
 import html
-import importlib.util
-import sys
 from pathlib import Path
 
 import ipywidgets as widgets
 import pandas as pd
 import pytest
 
+from thesis_analysis.codebook import load_codebook
 from thesis_analysis.coding_store import CodingStore
 from thesis_analysis.codings import load_coder_file, save_coder_file
 from thesis_analysis.errors import InputError
@@ -20,20 +19,14 @@ from thesis_analysis.panel import ALL, CodingPanel, load_rejections
 STORE = Path(__file__).parent / "data" / "store"
 
 
-def load_fake_codebook(path: Path = STORE / "codebook.yaml"):
-    """The stand-in codebook of tests/data/store/fake_codebook.py."""
-    name = "store_fake_codebook"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, STORE / "fake_codebook.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name].load_fake_codebook(path)
+def load_store_codebook(path: Path = STORE / "codebook.yaml"):
+    """The fixture codebook of tests/data/store (without the project's fixed ids)."""
+    return load_codebook(path, require_fixed_ids=False)
 
 
 @pytest.fixture
 def codebook():
-    return load_fake_codebook()
+    return load_store_codebook()
 
 
 @pytest.fixture
