@@ -101,17 +101,21 @@ class Lemmatizer:
         return Lemma(stem, stem, "stem")
 
     def _split_compound(self, lower: str) -> Lemma | None:
-        cuts = [
-            cut
-            for cut in range(MIN_PART, len(lower) - MIN_PART + 1)
-            if lower[cut:] in self._table and self._is_compound_prefix(lower[:cut])
-        ]
-        if not cuts:
+        table = self._table
+        for cut in range(MIN_PART, len(lower) - MIN_PART + 1):
+            if lower[cut:] in table and self._is_compound_prefix(lower[:cut]):
+                break
+        else:
             return None
-        cut = cuts[0]
-        if lower[cut] == "s" and cut + 1 in cuts:
+        linked = cut + 1
+        if (
+            lower[cut] == "s"
+            and len(lower) - linked >= MIN_PART
+            and lower[linked:] in table
+            and self._is_compound_prefix(lower[:linked])
+        ):
             cut += 1  # prefer the linking s: aktivitets|telling, not aktivitet|stelling
-        suffix = self._table[lower[cut:]]
+        suffix = table[lower[cut:]]
         return Lemma(lower[:cut] + suffix, suffix, "compound")
 
     def _is_compound_prefix(self, prefix: str) -> bool:

@@ -52,6 +52,7 @@ class NbLemmas:
         self._vocab = nlp.vocab
         self._lemmatizer = lemmatizer
         self._stemmer = SnowballStemmer("norwegian")
+        self._stems: dict[str, str] = {}
         self._keys = np.zeros(1, dtype=np.uint64)
         self._values = np.zeros(1, dtype=np.uint64)
         self._recent: dict[int, int] = {}
@@ -91,7 +92,10 @@ class NbLemmas:
         strings = self._vocab.strings
         word = strings[orth]
         analysis = self._lemmatizer.analyse(word)
-        self._vocab[orth].norm_ = self._stemmer.stem(analysis.head)
+        stem = self._stems.get(analysis.head)
+        if stem is None:  # compounds share heads: stem each head once
+            stem = self._stems[analysis.head] = self._stemmer.stem(analysis.head)
+        self._vocab[orth].norm_ = stem
         return strings.add(analysis.lemma)
 
 
