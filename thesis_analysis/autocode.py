@@ -1,12 +1,14 @@
 """The auto-coder: codebook rules → spaCy matchers → codings with evidence.
 
 Rule semantics are specified in ``docs/codebook-format.md``. Every distinct term, phrase and
-exclusion of the codebook is one key of three :class:`~spacy.matcher.PhraseMatcher` s, on
-``LOWER`` (the word as written), ``LEMMA`` (our lemma) and ``NORM`` (the Snowball stem of the
-compound head, set by :mod:`thesis_analysis.nlp`). A phrase with ``*`` is matched as its
-parts, which must then stand one word apart per ``*``. The matchers run in compiled code;
-Python looks only at the codes that a match in the sentence can trigger, with per-token facts
-read as arrays.
+exclusion of the codebook is one key of two :class:`~spacy.matcher.PhraseMatcher` s, on
+``LEMMA`` (our lemma; a pattern also carries the term as written, as a lemma, for words the
+lexicon maps elsewhere) and ``NORM`` (the Snowball stem of the compound head, set by
+:mod:`thesis_analysis.nlp`). A word as written needs no matcher of its own: the lemmatizer
+maps the same form the same way in the text and in the pattern. A phrase with ``*`` is
+matched as its parts, which must then stand one word apart per ``*``. The matchers run in
+compiled code; Python looks only at the rules that a match in the sentence can wake, with
+per-token facts read as plain values once per doc.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ class AutoCoder:
         self.nlp = nlp or get_pipeline()
         self.coder = "auto"
         vocab = self.nlp.vocab
-        self._matchers = [PhraseMatcher(vocab, attr=attr) for attr in ("LOWER", "LEMMA", "NORM")]
+        self._matchers = [PhraseMatcher(vocab, attr=attr) for attr in ("LEMMA", "NORM")]
         self._keys: dict[int, int] = {}  # matcher key → length of its text
         self._leading: dict[int, tuple[frozenset[int], ...]] = {}  # phrase key → its first words
         self._negation_flag = vocab.add_flag(lambda text: text.lower() in NEGATIONS)
@@ -157,8 +159,7 @@ class AutoCoder:
         as_written = self.nlp.make_doc(text)
         for token in as_written:
             token.lemma_ = token.lower_
-        lower, lemma, norm = self._matchers
-        lower.add(key, [self.nlp.make_doc(text)])
+        lemma, norm = self._matchers
         lemma.add(key, [lemma_doc, as_written])
         # A compound term ("resultatmål") must not match its head alone ("målene").
         last = self.nlp.get_pipe("nb_lemmas").analyse(lemma_doc[-1].text)
@@ -182,8 +183,8 @@ class AutoCoder:
             return []
         facts = doc.to_array([SENT_START, IDX, LENGTH, self._negation_flag]).astype(np.int64)
         sentence_starts = np.flatnonzero(facts[:, 0] == 1)
-        lower, lemma, norm = self._matchers
-        found = set(lower(doc)) | set(lemma(doc)) | self._check_stem_matches(doc, norm(doc))
+        lemma, norm = self._matchers
+        found = set(lemma(doc)) | self._check_stem_matches(doc, norm(doc))
         view = _DocView(
             doc.text if text is None else text,
             facts[:, 1].tolist(),
