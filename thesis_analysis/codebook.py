@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
 
@@ -238,22 +238,8 @@ def _build_code(entry: dict) -> Code:
         negation=raw["negation"],
     )
     indicator = Indicator(**entry["indicator"]) if entry["indicator"] else None
-    fields = (
-        "id",
-        "parent",
-        "label",
-        "short",
-        "definition",
-        "when_to_use",
-        "when_not_to_use",
-        "example_text",
-        "example_source",
-        "theory",
-        "color",
-        "codable",
-        "line",
-    )
-    return Code(**{f: entry[f] for f in fields}, rules=rules, indicator=indicator)
+    plain = [f.name for f in fields(Code) if f.name not in ("rules", "indicator")]
+    return Code(**{name: entry[name] for name in plain}, rules=rules, indicator=indicator)
 
 
 def codebook_to_frame(codebook: Codebook) -> pd.DataFrame:

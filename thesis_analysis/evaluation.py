@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from thesis_analysis.code_levels import THEME_KIND, compute_code_kind
 from thesis_analysis.codebook import Codebook, compute_top_level
 from thesis_analysis.reliability import compute_cohen_kappa
 
@@ -33,11 +34,11 @@ def list_groups(codebook: Codebook) -> dict[str, tuple[str, ...]]:
     ``stance``: the ``holdning.*`` codes; ``indicator``: the ``indikator.*`` families;
     ``theme``: every other top level that has a codable code.
     """
-    groups: dict[str, list[str]] = {"theme": [], "stance": [], "indicator": []}
+    kinds = {THEME_KIND: "theme", "holdning": "stance", "indikator": "indicator"}
+    groups: dict[str, list[str]] = {kind: [] for kind in kinds.values()}
     for code in codebook.codes:
         top = compute_top_level(code.id)
-        kind = "stance" if top.startswith("holdning.") else "theme"
-        kind = "indicator" if top.startswith("indikator.") else kind
+        kind = kinds[compute_code_kind(code.id)]
         if code.codable and top not in groups[kind]:
             groups[kind].append(top)
     return {kind: tuple(tops) for kind, tops in groups.items()}
