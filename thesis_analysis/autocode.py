@@ -1,36 +1,41 @@
-"""The auto-coder: codebook rules → spaCy matchers → codings with evidence.
+"""The auto-coder: codebook rules → key patterns and rule arrays → codings with evidence.
 
 Rule semantics are specified in ``docs/codebook-format.md``. Every distinct term, phrase and
-exclusion of the codebook is one key of two :class:`~spacy.matcher.PhraseMatcher` s, on
-``LEMMA`` (our lemma; a pattern also carries the term as written, as a lemma, for words the
-lexicon maps elsewhere) and ``NORM`` (the Snowball stem of the compound head, set by
-:mod:`thesis_analysis.nlp`). A word as written needs no matcher of its own: the lemmatizer
-maps the same form the same way in the text and in the pattern. A phrase with ``*`` is
-matched as its parts, which must then stand one word apart per ``*``. The matchers run in
-compiled code; Python looks only at the rules that a match in the sentence can wake, with
-per-token facts read as plain values once per doc.
+exclusion of the codebook is one *key*, found by up to three word sequences
+(:mod:`thesis_analysis.autocode_match`): its words' lemmas, its words as written (compared with
+the text's lemmas, for words the lexicon maps elsewhere) and, for compound-aware keys, the
+Snowball stem of each word's compound head (``NORM``, set by :mod:`thesis_analysis.nlp`). A
+phrase with ``*`` is found as its parts. The rules themselves are compiled to arrays
+(:mod:`thesis_analysis.autocode_rules`). Texts are coded many at a time as one doc (see
+:func:`~thesis_analysis.nlp.pipe_joined`), and each doc is matched and coded with a few numpy
+operations, so that coding costs little more than reading the text.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, SENT_START
+from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, NORM, SENT_START
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from thesis_analysis.autocode_match import Pattern, PatternTable, TokenTable
+from thesis_analysis.autocode_rules import (
+    BLOCK,
+    FLIP,
+    NO_NEGATION,
+    NearRule,
+    RuleTable,
+    WildRule,
+)
 from thesis_analysis.codebook import Code, Codebook
 from thesis_analysis.nlp import get_pipeline, pipe_joined
 
 NEGATIONS = frozenset({"ikke", "aldri", "ingen", "intet", "ingenting", "verken", "neppe", "uten"})
-NEGATION_WINDOW = 3
 WILDCARD = "*"
-
-Spans = dict[int, list[tuple[int, int]]]  # matcher key → token spans in one sentence
+NEAR_JOINER = " … "
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,7 @@ class Hit:
     code : the code the rule gives (after a negation flip).
     rule : which rule fired, e.g. ``term:telling``, ``phrase:avgang til jobb``, ``near:0``,
         ``negated:term:nyttig`` (a flip).
-    evidence : the matched words as written.
+    evidence : the matched words as written (a near rule's words joined by `` … ``).
     start, end : character offsets of the evidence in the text that was coded.
     """
 
@@ -54,15 +59,40 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class CompiledCode:
-    """A code's rules with every term and phrase replaced by its matcher key."""
+class HitTable:
+    """The hits of a run of texts, one entry per hit, sorted by text, code, start, end, rule.
 
-    id: str
-    negation: str | None
-    single: dict[int, tuple[str, ...]]  # key → rule labels of terms and plain phrases
-    wild: tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...]  # (label, part keys, gaps)
-    near: tuple[tuple[int, tuple[frozenset[int], ...], int], ...]  # (number, groups, window)
-    exclude: frozenset[int]
+    Attributes
+    ----------
+    first_text, n_texts : the texts covered, numbered from the first text given.
+    text : the number of each hit's text.
+    code, rule : numbers into ``codes`` and ``rules`` (both sorted, so numeric order is
+        alphabetical order).
+    start, end : character offsets of the evidence in its text.
+    evidence : the matched words as written.
+    codes, rules : the code ids and rule labels.
+    """
+
+    first_text: int
+    n_texts: int
+    text: np.ndarray
+    code: np.ndarray
+    rule: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    evidence: list[str]
+    codes: tuple[str, ...]
+    rules: tuple[str, ...]
+
+    def list_hits(self) -> list[list[Hit]]:
+        """The hits of each text covered, as :class:`Hit` lists."""
+        per_text: list[list[Hit]] = [[] for _ in range(self.n_texts)]
+        columns = (self.text, self.code, self.rule, self.start, self.end)
+        rows = zip(*(c.tolist() for c in columns), self.evidence, strict=True)
+        for text, code, rule, start, end, evidence in rows:
+            hit = Hit(self.codes[code], self.rules[rule], evidence, start, end)
+            per_text[text - self.first_text].append(hit)
+        return per_text
 
 
 class AutoCoder:
@@ -78,62 +108,48 @@ class AutoCoder:
         self.codebook = codebook
         self.nlp = nlp or get_pipeline()
         self.coder = "auto"
-        vocab = self.nlp.vocab
-        self._matchers = [PhraseMatcher(vocab, attr=attr) for attr in ("LEMMA", "NORM")]
-        self._keys: dict[int, int] = {}  # matcher key → length of its text
-        self._leading: dict[int, tuple[frozenset[int], ...]] = {}  # phrase key → its first words
-        self._negation_flag = vocab.add_flag(lambda text: text.lower() in NEGATIONS)
-        self._codes = {c.id: self._compile_code(c) for c in codebook.codes if c.codable}
-        self._index_rules()
+        codes = [c for c in codebook.codes if c.codable]
+        flips = {c.rules.negation for c in codes} - {None, "block"}
+        self.codes = tuple(sorted({c.id for c in codes} | flips))
+        self.rules = tuple(sorted({label for c in codes for label in _list_labels(c)}))
+        self._keys: dict[str, int] = {}
+        self._patterns: list[Pattern] = []
+        self._compile(codes)
+        strings = self.nlp.vocab.strings
+        self._negation_words = np.array(sorted(strings.add(w) for w in NEGATIONS), np.uint64)
 
     # -- compiling ---------------------------------------------------------------------------
-    def _index_rules(self) -> None:
-        """Index every rule by the matcher key that can wake it, so that coding a sentence
-        looks only at the rules of the keys found there."""
-        self._single_by_key: dict[int, list[tuple[CompiledCode, str]]] = defaultdict(list)
-        self._wild_by_key: dict[int, list[tuple[CompiledCode, str, tuple, tuple]]] = defaultdict(
-            list
+    def _compile(self, codes: list[Code]) -> None:
+        code_number = {code: n for n, code in enumerate(self.codes)}
+        rule_number = {rule: n for n, rule in enumerate(self.rules)}
+        singles, excludes, wild, near = [], [], [], []
+        for code in codes:
+            number, rules = code_number[code.id], code.rules
+            for term in rules.terms:
+                singles.append((self._add_key(term), number, rule_number[f"term:{term}"]))
+            for phrase in rules.phrases:
+                label = rule_number[f"phrase:{phrase}"]
+                if WILDCARD in phrase.split():
+                    wild.append(self._compile_wildcard(phrase, number, label))
+                else:
+                    singles.append((self._add_key(phrase), number, label))
+            for index, rule in enumerate(rules.near):
+                groups = tuple(tuple(self._add_key(t) for t in group) for group in rule.groups)
+                near.append(NearRule(number, rule_number[f"near:{index}"], groups, rule.window))
+            excludes.extend((self._add_key(term), number) for term in rules.exclude)
+        negation = [(NO_NEGATION, 0)] * len(self.codes)
+        for code in codes:
+            if code.rules.negation == "block":
+                negation[code_number[code.id]] = (BLOCK, 0)
+            elif code.rules.negation:
+                negation[code_number[code.id]] = (FLIP, code_number[code.rules.negation])
+        negated = [rule_number.get(f"negated:{rule}", -1) for rule in self.rules]
+        self._pattern_table = PatternTable(self._patterns, len(self._keys))
+        self._rule_table = RuleTable(
+            len(self._keys), len(self.codes), singles, excludes, wild, near, negation, negated
         )
-        self._near_by_key: dict[int, list[tuple[CompiledCode, int]]] = defaultdict(list)
-        self._excluding: dict[int, set[str]] = defaultdict(set)
-        for code in self._codes.values():
-            for key, rules in code.single.items():
-                self._single_by_key[key].extend((code, rule) for rule in rules)
-            for rule, parts, gaps in code.wild:
-                self._wild_by_key[parts[0]].append((code, rule, parts, gaps))
-            for index, (_, groups, _) in enumerate(code.near):
-                # All groups must be present, so the rarest-looking group wakes the rule.
-                trigger = max(groups, key=lambda group: min(self._keys[k] for k in group))
-                for key in trigger:
-                    self._near_by_key[key].append((code, index))
-            for key in code.exclude:
-                self._excluding[key].add(code.id)
 
-    def _compile_code(self, code: Code) -> CompiledCode:
-        rules = code.rules
-        single: dict[int, tuple[str, ...]] = {}
-        wild = []
-        labelled = [(t, f"term:{t}") for t in rules.terms]
-        for phrase in rules.phrases:
-            if WILDCARD in phrase.split():
-                wild.append(self._compile_wildcard(phrase))
-            else:
-                labelled.append((phrase, f"phrase:{phrase}"))
-        for item, label in labelled:
-            key = self._add_key(item)
-            single[key] = (*single.get(key, ()), label)
-        near = tuple(
-            (
-                n,
-                tuple(frozenset(self._add_key(t) for t in group) for group in rule.groups),
-                rule.window,
-            )
-            for n, rule in enumerate(rules.near)
-        )
-        exclude = frozenset(self._add_key(t) for t in rules.exclude)
-        return CompiledCode(code.id, rules.negation, single, tuple(wild), near, exclude)
-
-    def _compile_wildcard(self, phrase: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    def _compile_wildcard(self, phrase: str, code: int, rule: int) -> WildRule:
         parts: list[list[str]] = [[]]
         gaps: list[int] = []
         for word in phrase.split():
@@ -145,198 +161,117 @@ class AutoCoder:
                 gaps.append(0)
             gaps[-1] += 1
         keys = tuple(self._add_key(" ".join(words)) for words in parts if words)
-        return f"phrase:{phrase}", keys, tuple(gaps[: len(keys) - 1])
+        return WildRule(code, rule, keys, tuple(gaps[: len(keys) - 1]))
 
     def _add_key(self, item: str) -> int:
-        """The matcher key of ``item``; items with the same words share one key."""
+        """The key of ``item`` (items with the same words share one), with its patterns."""
         key = item.strip().lower()
-        match_id = self.nlp.vocab.strings.add(key)
-        if match_id in self._keys:
-            return match_id
-        self._keys[match_id] = len(key.removeprefix("="))
-        text = key.removeprefix("=").strip()
-        lemma_doc = self.nlp.get_pipe("nb_lemmas")(self.nlp.make_doc(text))
-        as_written = self.nlp.make_doc(text)
-        for token in as_written:
-            token.lemma_ = token.lower_
-        lemma, norm = self._matchers
-        lemma.add(key, [lemma_doc, as_written])
+        if key in self._keys:
+            return self._keys[key]
+        number = self._keys[key] = len(self._keys)
+        lemmatizer = self.nlp.get_pipe("nb_lemmas")
+        words = lemmatizer(self.nlp.make_doc(key.removeprefix("=").strip()))
+        lemmas = tuple(t.lemma for t in words)
+        written = tuple(t.lower for t in words)
+        self._patterns.append(Pattern(number, False, lemmas))
+        if written != lemmas:
+            self._patterns.append(Pattern(number, False, written))
         # A compound term ("resultatmål") must not match its head alone ("målene").
-        last = self.nlp.get_pipe("nb_lemmas").analyse(lemma_doc[-1].text)
+        last = lemmatizer.analyse(words[-1].text)
         if not key.startswith("=") and last.lemma == last.head:
-            norm.add(key, [lemma_doc])
-            if len(lemma_doc) > 1:  # only the last word of a phrase is matched on its stem
-                strings = self.nlp.vocab.strings
-                self._leading[match_id] = tuple(
-                    frozenset({strings.add(t.lower_), strings.add(t.lemma_)})
-                    for t in lemma_doc[:-1]
-                )
-        return match_id
+            # only the last word of a phrase is matched on its stem
+            leading = tuple((t.lower, t.lemma) for t in words[:-1])
+            self._patterns.append(Pattern(number, True, tuple(t.norm for t in words), leading))
+        return number
 
     # -- coding ------------------------------------------------------------------------------
-    def code_doc(self, doc: Doc, text: str | None = None) -> list[list[Hit]]:
-        """Code each sentence of ``doc``; return one list of hits per sentence.
-
-        ``text`` is the text ``doc`` was made from, if at hand (saves rebuilding it).
-        """
-        if len(doc) == 0:
-            return []
-        facts = doc.to_array([SENT_START, IDX, LENGTH, self._negation_flag]).astype(np.int64)
-        sentence_starts = np.flatnonzero(facts[:, 0] == 1)
-        lemma, norm = self._matchers
-        found = set(lemma(doc)) | self._check_stem_matches(doc, norm(doc))
-        view = _DocView(
-            doc.text if text is None else text,
-            facts[:, 1].tolist(),
-            (facts[:, 1] + facts[:, 2]).tolist(),
-            frozenset(np.flatnonzero(facts[:, 3]).tolist()),
-            sentence_starts.tolist(),
-        )
-        per_sentence: list[Spans] = [defaultdict(list) for _ in sentence_starts]
-        matches = sorted(found)
-        starts = np.fromiter((m[1] for m in matches), dtype=np.int64, count=len(matches))
-        sentences = np.searchsorted(sentence_starts, starts, side="right") - 1
-        for (key, start, end), sentence in zip(matches, sentences.tolist(), strict=True):
-            per_sentence[sentence][key].append((start, end))
-        return [self._code_sentence(view, n, spans) for n, spans in enumerate(per_sentence)]
-
-    def _check_stem_matches(
-        self, doc: Doc, matches: list[tuple[int, int, int]]
-    ) -> set[tuple[int, int, int]]:
-        """Stem matches, where a phrase's words before the last match as written or as lemma."""
-        leading = self._leading
-        kept = {m for m in matches if m[0] not in leading}
-        phrases = [m for m in matches if m[0] in leading]
-        if phrases:
-            words = doc.to_array([LOWER, LEMMA])
-            for match_id, start, _ in phrases:
-                if all(
-                    int(words[start + i, 0]) in allowed or int(words[start + i, 1]) in allowed
-                    for i, allowed in enumerate(leading[match_id])
-                ):
-                    kept.add((match_id, start, _))
-        return kept
-
-    def _code_sentence(self, view: _DocView, sentence: int, spans: Spans) -> list[Hit]:
-        present = spans.keys()
-        excluded = {c for key in present for c in self._excluding.get(key, ())}
-        hits: list[Hit] = []
-        near_done: set[tuple[str, int]] = set()
-        for key, key_spans in spans.items():
-            for code, rule in self._single_by_key.get(key, ()):
-                if code.id not in excluded:
-                    for start, end in key_spans:
-                        hits.extend(self._negate(code, rule, view, sentence, start, end))
-            for code, rule, parts, gaps in self._wild_by_key.get(key, ()):
-                if code.id not in excluded:
-                    for start, end in _join_parts(spans, parts, gaps):
-                        hits.extend(self._negate(code, rule, view, sentence, start, end))
-            for code, index in self._near_by_key.get(key, ()):
-                if code.id in excluded or (code.id, index) in near_done:
-                    continue
-                near_done.add((code.id, index))
-                number, groups, window = code.near[index]
-                if all(not group.isdisjoint(present) for group in groups):
-                    hits.extend(_find_near(code.id, number, groups, window, spans, view))
-        return _deduplicate(hits)
-
-    def _negate(
-        self, code: CompiledCode, rule: str, view: _DocView, sentence: int, start: int, end: int
-    ) -> list[Hit]:
-        """The hit of a term or phrase, after the code's negation handling (none if blocked)."""
-        hit = view.hit(code.id, rule, start, end)
-        negations = view.negations
-        if not code.negation or not negations or any(i in negations for i in range(start, end)):
-            return [hit]
-        first = max(view.sentence_starts[sentence], start - NEGATION_WINDOW)
-        before = [i for i in range(first, start) if i in negations]
-        if not before:
-            return [hit]
-        if code.negation == "block":
-            return []
-        return [view.hit(code.negation, f"negated:{rule}", before[-1], end)]
-
     def code_texts(self, texts: Iterable[str], texts_per_doc: int = 64) -> Iterator[list[Hit]]:
-        """Code whole texts: for each text, the hits of all its sentences.
+        """Code whole texts: for each text, the hits of all its sentences, sorted by code,
+        start, end and rule; offsets are per text."""
+        for table in self.code_tables(texts, texts_per_doc):
+            yield from table.list_hits()
 
-        Short texts are coded ``texts_per_doc`` at a time as one doc (see
-        :func:`~thesis_analysis.nlp.pipe_joined`; no rule reaches across texts, since a blank
-        line ends a sentence); offsets are per text.
-        """
+    def code_tables(self, texts: Iterable[str], texts_per_doc: int = 64) -> Iterator[HitTable]:
+        """Code texts ``texts_per_doc`` at a time as one doc (no rule reaches across texts,
+        since a blank line ends a sentence); yield one :class:`HitTable` per doc."""
+        first = 0
         for doc, joined, starts in pipe_joined(self.nlp, texts, texts_per_doc):
-            per_text: list[list[Hit]] = [[] for _ in starts]
-            offsets = np.asarray(starts)
-            for sentence_hits in self.code_doc(doc, joined):
-                for hit in sentence_hits:
-                    number = int(np.searchsorted(offsets, hit.start, side="right")) - 1
-                    shift = starts[number]
-                    per_text[number].append(
-                        Hit(hit.code, hit.rule, hit.evidence, hit.start - shift, hit.end - shift)
-                    )
-            yield from per_text
+            yield self._code_doc(doc, joined, np.asarray(starts, dtype=np.int64), first)
+            first += len(starts)
+
+    def _code_doc(self, doc: Doc, text: str, starts: np.ndarray, first: int) -> HitTable:
+        if len(doc) == 0:
+            return self._make_table(first, len(starts), [np.zeros(0, np.int64)] * 5, [])
+        tokens = self._read_tokens(doc)
+        hits = self._rule_table.apply(self._pattern_table.find(tokens), tokens)
+        char_start = tokens.char_start[hits.start]
+        char_end = tokens.char_end[hits.end - 1]
+        number = np.searchsorted(starts, char_start, side="right") - 1
+        order = np.lexsort((hits.rule, char_end, char_start, hits.code, number))
+        rows = np.stack([number, hits.code, hits.rule, char_start, char_end])[:, order]
+        distinct = np.ones(len(order), dtype=bool)
+        distinct[1:] = (rows[:, 1:] != rows[:, :-1]).any(axis=0)
+        number, code, rule, char_start, char_end = rows[:, distinct]
+        pieces = hits.pieces[order[distinct]]
+        evidence = _list_evidence(text, tokens, pieces, char_start.tolist(), char_end.tolist())
+        shift = starts[number]
+        columns = [number + first, code, rule, char_start - shift, char_end - shift]
+        return self._make_table(first, len(starts), columns, evidence)
+
+    def _make_table(
+        self, first: int, n_texts: int, columns: list[np.ndarray], evidence: list[str]
+    ) -> HitTable:
+        return HitTable(first, n_texts, *columns, evidence, self.codes, self.rules)
+
+    def _read_tokens(self, doc: Doc) -> TokenTable:
+        facts = doc.to_array([LEMMA, LOWER, NORM, IDX, LENGTH, SENT_START])
+        starts = facts[:, 5] == 1
+        starts[0] = True
+        char_start = facts[:, 3].astype(np.int64)
+        return TokenTable(
+            lemma=facts[:, 0],
+            lower=facts[:, 1],
+            norm=facts[:, 2],
+            negation=np.isin(facts[:, 1], self._negation_words),
+            sentence=np.cumsum(starts) - 1,
+            sentence_first=np.flatnonzero(starts),
+            char_start=char_start,
+            char_end=char_start + facts[:, 4].astype(np.int64),
+        )
 
 
-@dataclass(frozen=True)
-class _DocView:
-    """What coding needs of a doc, as plain Python values: its text, the character span of
-    each token, where the negation words are and where the sentences start."""
-
-    text: str
-    char_starts: list[int]  # per token
-    char_ends: list[int]  # per token
-    negations: frozenset[int]  # indices of negation words
-    sentence_starts: list[int]  # token index where each sentence starts
-
-    def char_span(self, start: int, end: int) -> tuple[int, int]:
-        """Character offsets of tokens ``start:end``."""
-        return self.char_starts[start], self.char_ends[end - 1]
-
-    def hit(self, code: str, rule: str, start: int, end: int, evidence: str | None = None) -> Hit:
-        """A :class:`Hit` for tokens ``start:end``."""
-        char_start, char_end = self.char_starts[start], self.char_ends[end - 1]
-        return Hit(code, rule, evidence or self.text[char_start:char_end], char_start, char_end)
+def _list_labels(code: Code) -> list[str]:
+    """Every rule label ``code`` can give, with the ``negated:`` ones of a flip."""
+    rules = code.rules
+    labels = [f"term:{t}" for t in rules.terms] + [f"phrase:{p}" for p in rules.phrases]
+    if rules.negation not in (None, "block"):
+        labels += [f"negated:{label}" for label in labels]
+    return labels + [f"near:{n}" for n in range(len(rules.near))]
 
 
-def _join_parts(
-    spans: Spans, parts: tuple[int, ...], gaps: tuple[int, ...]
-) -> list[tuple[int, int]]:
-    """Token spans where the parts of a wildcard phrase stand the right gaps apart."""
-    joined = list(spans.get(parts[0], ()))
-    for key, gap in zip(parts[1:], gaps, strict=True):
-        nexts = {s: e for s, e in spans.get(key, ())}
-        joined = [(s, nexts[e + gap]) for s, e in joined if e + gap in nexts]
-    return joined
-
-
-def _find_near(
-    code_id: str,
-    number: int,
-    groups: tuple[frozenset[int], ...],
-    window: int,
-    spans: Spans,
-    view: _DocView,
-) -> list[Hit]:
-    """The first place where every group of a near rule occurs within ``window`` words."""
-    positions = []
-    for group in groups:
-        found = [se for key in group if key in spans for se in spans[key]]
-        if not found:
-            return []
-        positions.append(found)
-    for anchor in sorted(positions[0]):
-        chosen = [anchor] + [min(p, key=lambda se: abs(se[0] - anchor[0])) for p in positions[1:]]
-        first = min(s for s, _ in chosen)
-        last = max(e for _, e in chosen)
-        if last - first - 1 <= window:
-            words = " … ".join(
-                view.text[slice(*view.char_span(s, e))] for s, e in sorted(set(chosen))
-            )
-            return [view.hit(code_id, f"near:{number}", first, last, words)]
-    return []
-
-
-def _deduplicate(hits: list[Hit]) -> list[Hit]:
-    seen: dict[tuple[str, str, int, int], Hit] = {}
-    for hit in hits:
-        seen.setdefault((hit.code, hit.rule, hit.start, hit.end), hit)
-    return sorted(seen.values(), key=lambda h: (h.code, h.start, h.end, h.rule))
+def _list_evidence(
+    text: str, tokens: TokenTable, pieces: np.ndarray, char_start: list[int], char_end: list[int]
+) -> list[str]:
+    """The evidence of hits: the text of their span or, for near hits (``pieces`` ≥ 0), the
+    words found for each group, each distinct span once, in text order."""
+    evidence = [text[start:end] for start, end in zip(char_start, char_end, strict=True)]
+    near = np.flatnonzero(pieces[:, 0, 0] >= 0)
+    if not len(near):
+        return evidence
+    spans = pieces[near]
+    n = len(tokens.char_start)
+    order = np.where(spans[..., 0] >= 0, spans[..., 0] * (n + 1) + spans[..., 1], -1)
+    order.sort(axis=1)  # unused groups (-1) first, then the spans in text order
+    wanted = order >= 0
+    wanted[:, 1:] &= order[:, 1:] != order[:, :-1]  # each distinct span once
+    first, end = np.divmod(order[wanted], n + 1)
+    words = [
+        text[s:e]
+        for s, e in zip(
+            tokens.char_start[first].tolist(), tokens.char_end[end - 1].tolist(), strict=True
+        )
+    ]
+    bounds = np.concatenate([[0], np.cumsum(wanted.sum(axis=1))]).tolist()
+    for row, low, high in zip(near.tolist(), bounds[:-1], bounds[1:], strict=True):
+        evidence[row] = NEAR_JOINER.join(words[low:high])
+    return evidence

@@ -5,14 +5,17 @@ from __future__ import annotations
 import codecs
 import csv
 import os
+import re
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from thesis_analysis.autocode import AutoCoder, Hit
+from thesis_analysis.autocode import AutoCoder, HitTable
 from thesis_analysis.codings import CODING_COLUMNS
 from thesis_analysis.errors import InputError
 
@@ -20,18 +23,50 @@ TEXT_CODING_COLUMNS = ["id", "code", "evidence", "rule", "evidence_start", "evid
 SNIPPET_LENGTH = 120
 
 
-def merge_hits(hits: list[Hit]) -> dict[str, list[Hit]]:
-    """Group hits by code, in code order."""
-    grouped: dict[str, list[Hit]] = {}
-    for hit in sorted(hits, key=lambda h: (h.code, h.start, h.end, h.rule)):
-        grouped.setdefault(hit.code, []).append(hit)
-    return grouped
+def summarise_tables(tables: Iterable[HitTable]) -> Iterator[tuple[int, str, str, str, int, int]]:
+    """One summary per text and code, in text and code order.
 
-
-def join_evidence(hits: list[Hit]) -> str:
-    """The matched words of ``hits``, each distinct span once, in text order."""
-    spans = {(h.start, h.end): h.evidence for h in hits}
-    return " | ".join(spans[key] for key in sorted(spans))
+    Yields ``(text number, code, evidence, rules, start, end)``: the distinct evidence spans
+    in text order joined by `` | `` (for spans found by several rules, the evidence of the
+    alphabetically last rule), the rules that fired, sorted and joined by ``; ``, and the
+    offsets of the first evidence span.
+    """
+    for table in tables:
+        n = len(table.text)
+        if not n:
+            continue
+        # Hits are sorted by text, code, start, end and rule: each (text, code) is a run.
+        new_group = np.ones(n, dtype=bool)
+        new_group[1:] = (table.text[1:] != table.text[:-1]) | (table.code[1:] != table.code[:-1])
+        group = np.cumsum(new_group) - 1
+        firsts = np.flatnonzero(new_group)
+        last_of_span = np.ones(n, dtype=bool)  # the last hit of each span: alphabetically last
+        last_of_span[:-1] = (group[1:] != group[:-1]) | (table.start[1:] != table.start[:-1])
+        last_of_span[:-1] |= table.end[1:] != table.end[:-1]
+        evidence = [table.evidence[i] for i in np.flatnonzero(last_of_span).tolist()]
+        labels = np.unique(group * len(table.rules) + table.rule)  # sorted rule numbers
+        rules = [table.rules[r] for r in (labels % len(table.rules)).tolist()]
+        evidence_end = np.cumsum(np.bincount(group[last_of_span], minlength=len(firsts)))
+        rules_end = np.cumsum(np.bincount(labels // len(table.rules), minlength=len(firsts)))
+        columns = (
+            table.text[firsts].tolist(),
+            table.code[firsts].tolist(),
+            table.start[firsts].tolist(),
+            table.end[firsts].tolist(),
+            evidence_end.tolist(),
+            rules_end.tolist(),
+        )
+        low_evidence = low_rules = 0
+        for text, code, start, end, high_evidence, high_rules in zip(*columns, strict=True):
+            yield (
+                text,
+                table.codes[code],
+                " | ".join(evidence[low_evidence:high_evidence]),
+                "; ".join(rules[low_rules:high_rules]),
+                start,
+                end,
+            )
+            low_evidence, low_rules = high_evidence, high_rules
 
 
 def code_segments(segments: pd.DataFrame, coder: AutoCoder, progress: bool = False) -> pd.DataFrame:
@@ -55,30 +90,30 @@ def code_segments(segments: pd.DataFrame, coder: AutoCoder, progress: bool = Fal
     rows = []
     texts = segments["text"].tolist()
     bar = tqdm(total=len(texts), disable=not (progress and sys.stderr.isatty()), unit="seg")
-    records = segments[["segment_id", "start", "end", "text", "segment_hash"]].itertuples(
-        index=False
+    records = list(
+        segments[["segment_id", "start", "end", "text", "segment_hash"]].itertuples(index=False)
     )
-    for record, hits in zip(records, coder.code_texts(texts), strict=True):
-        bar.update()
-        for code, code_hits in merge_hits(hits).items():
-            first = code_hits[0]
-            rows.append(
-                (
-                    record.segment_id,
-                    code,
-                    coder.coder,
-                    record.start,
-                    record.end,
-                    record.text[:SNIPPET_LENGTH],
-                    "",
-                    record.segment_hash,
-                    "; ".join(sorted({h.rule for h in code_hits})),
-                    join_evidence(code_hits),
-                    record.start + first.start,
-                    record.start + first.end,
-                    coder.codebook.short_hash(),
-                )
+    short_hash = coder.codebook.short_hash()
+    summaries = summarise_tables(coder.code_tables(_count(texts, bar)))
+    for number, code, evidence, rules, start, end in summaries:
+        record = records[number]
+        rows.append(
+            (
+                record.segment_id,
+                code,
+                coder.coder,
+                record.start,
+                record.end,
+                record.text[:SNIPPET_LENGTH],
+                "",
+                record.segment_hash,
+                rules,
+                evidence,
+                record.start + start,
+                record.start + end,
+                short_hash,
             )
+        )
     bar.close()
     frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
     return frame.sort_values(["segment_id", "code"], ignore_index=True)
@@ -90,8 +125,9 @@ def code_csv(
     coder: AutoCoder,
     id_column: str = "id",
     text_column: str = "text",
-    chunk_size: int = 2000,
+    chunk_size: int = 4096,
     progress: bool = True,
+    texts_per_doc: int = 256,
 ) -> int:
     """Code a CSV of texts into a long CSV, streaming in chunks; return the rows written.
 
@@ -113,14 +149,15 @@ def code_csv(
                 source, dtype=str, keep_default_na=False, encoding="utf-8-sig", chunksize=chunk_size
             )
             for chunk in reader:
-                ids = chunk[id_column].tolist()
-                for text_id, hits in zip(ids, coder.code_texts(chunk[text_column]), strict=True):
-                    for code, code_hits in merge_hits(hits).items():
-                        rule = "; ".join(sorted({h.rule for h in code_hits}))
-                        evidence = join_evidence(code_hits)
-                        first = code_hits[0]
-                        writer.writerow([text_id, code, evidence, rule, first.start, first.end])
-                        written += 1
+                ids = [quote_csv_field(i) for i in chunk[id_column].tolist()]
+                tables = coder.code_tables(chunk[text_column], texts_per_doc)
+                lines = [
+                    f"{ids[number]},{code},{quote_csv_field(evidence)},"
+                    f"{quote_csv_field(rules)},{start},{end}\n"
+                    for number, code, evidence, rules, start, end in summarise_tables(tables)
+                ]
+                handle.write("".join(lines))
+                written += len(lines)
                 bar.update(len(ids))
         os.replace(tmp_name, target)
     except UnicodeDecodeError:
@@ -132,6 +169,23 @@ def code_csv(
     finally:
         bar.close()
     return written
+
+
+def _count(texts: Iterable[str], bar: tqdm) -> Iterator[str]:
+    """``texts``, updating the progress bar as each one is taken."""
+    for text in texts:
+        bar.update()
+        yield text
+
+
+CSV_SPECIAL = re.compile(r'[,"\r\n]')
+
+
+def quote_csv_field(value: str) -> str:
+    """``value`` as a CSV field, quoted as :mod:`csv` quotes it (only when it must be)."""
+    if CSV_SPECIAL.search(value):
+        return '"' + value.replace('"', '""') + '"'
+    return value
 
 
 def check_text_csv(path: Path, id_column: str, text_column: str) -> None:

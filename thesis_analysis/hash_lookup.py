@@ -1,0 +1,66 @@
+"""Vectorised look-up of 64-bit string hashes in a small fixed set.
+
+spaCy names every string by a 64-bit hash, and the auto-coder and the lemmatizer look up one
+hash per token in a set of a few thousand. ``np.searchsorted`` does that with a binary search
+per value (tens of nanoseconds each); an open-addressing table indexed by the hash's low bits,
+probed with a handful of whole-array operations, takes a few.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SPARSE, DENSE = 16, 4  # table slots per hash: few collisions; memory for large sets
+SMALL = 4096  # sets up to this size get the sparse table
+
+
+class HashTable:
+    """Position of each value in a sorted array of distinct uint64 ``hashes``, or -1.
+
+    Parameters
+    ----------
+    hashes : distinct uint64 values, sorted.
+    """
+
+    def __init__(self, hashes: np.ndarray) -> None:
+        self.hashes = np.asarray(hashes, dtype=np.uint64)
+        load = SPARSE if len(self.hashes) <= SMALL else DENSE
+        size = 1 << max(10, (len(self.hashes) * load - 1).bit_length())
+        self.mask = np.uint64(size - 1)
+        self.slots = np.zeros(size, dtype=np.uint64)
+        self.positions = np.full(size, -1, dtype=np.int64)
+        self.probes = 0
+        self._insert(np.arange(len(self.hashes)), size)
+
+    def _insert(self, pending: np.ndarray, size: int) -> None:
+        """Linear probing, all values at once: each round, every value still without a slot
+        tries the next one; of several wanting one free slot, the first gets it."""
+        slot = (self.hashes[pending] & self.mask).astype(np.int64)
+        while len(pending):
+            self.probes += 1
+            free = self.positions[slot] < 0
+            wanted, first = np.unique(slot[free], return_index=True)
+            winners = pending[free][first]
+            self.slots[wanted], self.positions[wanted] = self.hashes[winners], winners
+            placed = np.zeros(len(pending), dtype=bool)
+            placed[np.flatnonzero(free)[first]] = True
+            pending, slot = pending[~placed], (slot[~placed] + 1) & (size - 1)
+
+    def find(self, values: np.ndarray) -> np.ndarray:
+        """The position in ``hashes`` of each of ``values`` (-1 where it is not there)."""
+        slot = (values & self.mask).view(np.int64)
+        position = self.positions[slot]
+        # An empty slot holds position -1, so a value equal to its stored 0 still gives -1.
+        found = np.where(self.slots[slot] == values, position, -1)
+        pending = np.flatnonzero((found < 0) & (position >= 0))  # collided: probe further
+        slot = slot[pending]
+        for _ in range(1, self.probes):
+            if not len(pending):
+                break
+            slot = (slot + 1) & int(self.mask)
+            position = self.positions[slot]
+            hit = self.slots[slot] == values[pending]
+            found[pending[hit]] = position[hit]
+            going_on = ~hit & (position >= 0)  # an empty slot ends the search
+            pending, slot = pending[going_on], slot[going_on]
+        return found
