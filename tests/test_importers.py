@@ -30,15 +30,20 @@ REQUIRED_KEYS = {"id", "role", "employer", "source", "provenance"}
 FIXTURE_TURNS = {
     "interview.txt": [
         ("Intervjuer", "Hvor lenge har du vært ansatt i NAV?"),
-        ("Kari", "Jeg har jobbet her i mange år. Det har vært spennende, særlig med målekortet. "
-                 "Det var sånn: vi målte alt, også det som ikke kunne måles."),
+        (
+            "Kari",
+            "Jeg har jobbet her i mange år. Det har vært spennende, særlig med målekortet. "
+            "Det var sånn: vi målte alt, også det som ikke kunne måles.",
+        ),
         ("Intervjuer", "Hva betyr styringsparametere for deg i hverdagen?"),
         ("Kari", "De gir oss en retning, men ikke alt kan telles."),
     ],
     "kari.vtt": [
         ("Intervjuer", "Hvor lenge har du vært ansatt i NAV?"),
-        ("Kari Nordmann",
-         "Jeg har jobbet her i mange år, & det er fint. og målekortet hjelper oss."),
+        (
+            "Kari Nordmann",
+            "Jeg har jobbet her i mange år, & det er fint. og målekortet hjelper oss.",
+        ),
         ("Intervjuer", "Takk skal du ha."),
     ],
     "kari.srt": [
@@ -51,8 +56,14 @@ FIXTURE_TURNS = {
 # One interview written out in every supported format by the writers below.
 SCRIPT = [
     ("Intervjuer", ["Hvor lenge har du vært ansatt i NAV?"]),
-    ("Kari", ["Jeg har jobbet her i mange år,", "og målekortet er nyttig: vi ser tallene.",
-              "Det var sånn: 3 av 4 mål ble nådd (ca. 75 %)."]),
+    (
+        "Kari",
+        [
+            "Jeg har jobbet her i mange år,",
+            "og målekortet er nyttig: vi ser tallene.",
+            "Det var sånn: 3 av 4 mål ble nådd (ca. 75 %).",
+        ],
+    ),
     ("Intervjuer", ["Hva med «brukermedvirkning» og æ, ø, å?"]),
     ("Kari", ["Vi jobber med det — hver dag.", "Takk."]),
 ]
@@ -101,8 +112,10 @@ def write_script(path: Path, newline: str = "\n", bom: bool = False) -> Path:
             for i, line in enumerate(lines)
         ]
         comma = "." if path.suffix == ".vtt" else ","
-        blocks = [f"{n}\n00:00:{n:02d}{comma}000 --> 00:00:{n + 1:02d}{comma}000\n{cue}"
-                  for n, cue in enumerate(cues, start=1)]
+        blocks = [
+            f"{n}\n00:00:{n:02d}{comma}000 --> 00:00:{n + 1:02d}{comma}000\n{cue}"
+            for n, cue in enumerate(cues, start=1)
+        ]
         if path.suffix == ".vtt":
             blocks = ["WEBVTT", "NOTE ikke tale", *blocks]
         text = "\n\n".join(blocks)
@@ -113,8 +126,9 @@ def write_script(path: Path, newline: str = "\n", bom: bool = False) -> Path:
 
 def render(path: Path, turns: list[ImportedTurn], speaker_map: dict | None = None) -> str:
     """Render ``turns`` for informant V3 with default attributes."""
-    return render_transcript(turns, "V3", {"role": "veileder"}, speaker_map or {},
-                             source_name=path.name)
+    return render_transcript(
+        turns, "V3", {"role": "veileder"}, speaker_map or {}, source_name=path.name
+    )
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURE_TURNS))
@@ -155,8 +169,9 @@ def test_subtitle_metadata_is_dropped() -> None:
 @pytest.mark.parametrize(("newline", "bom"), [("\n", False), ("\r\n", True)])
 def test_round_trip_keeps_every_word(tmp_path: Path, suffix: str, newline: str, bom: bool) -> None:
     path = write_script(tmp_path / f"intervju{suffix}", newline, bom)
-    [written] = import_transcripts([path], tmp_path / "out", None, "leder", "stat", "drift",
-                                   {"Kari": "V3"})
+    [written] = import_transcripts(
+        [path], tmp_path / "out", None, "leder", "stat", "drift", {"Kari": "V3"}
+    )
     assert written == tmp_path / "out" / "V3.md"
     front, turns = parse_transcript(written.read_text(encoding="utf-8"))
     assert front["team"] == "drift" and front["employer"] == "stat"
@@ -170,16 +185,21 @@ def test_read_docx_with_table_rows(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("Intervjuer: Hvor lenge har du vært ansatt i NAV?")
     table = document.add_table(rows=2, cols=3)
-    for row, values in zip(table.rows, [("00:01:02", "Kari", "Lenge."),
-                                        ("00:01:10", "Intervjuer:", "Hva med teamet?")],
-                           strict=True):
+    for row, values in zip(
+        table.rows,
+        [("00:01:02", "Kari", "Lenge."), ("00:01:10", "Intervjuer:", "Hva med teamet?")],
+        strict=True,
+    ):
         for cell, value in zip(row.cells, values, strict=True):
             cell.text = value
     document.add_paragraph("")
     document.save(str(tmp_path / "tabell.docx"))
     turns = read_docx(tmp_path / "tabell.docx")
-    assert turns == [ImportedTurn("Intervjuer", "Hvor lenge har du vært ansatt i NAV?"),
-                     ImportedTurn("Kari", "Lenge."), ImportedTurn("Intervjuer", "Hva med teamet?")]
+    assert turns == [
+        ImportedTurn("Intervjuer", "Hvor lenge har du vært ansatt i NAV?"),
+        ImportedTurn("Kari", "Lenge."),
+        ImportedTurn("Intervjuer", "Hva med teamet?"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -211,8 +231,11 @@ def test_split_speaker_label(line: str, expected: tuple[str | None, str]) -> Non
         (["Ola", "Kari"], {"Ola": "I"}, ["I", "V3"]),
         (["Ola", "Kari"], {"ola": "I", "KARI": "V3"}, ["I", "V3"]),
         (["I", "V3"], {}, ["I", "V3"]),
-        (["Intervjuer", "Kari", "Kari Nordmann"], {"Kari": "V3", "Kari Nordmann": "V3"},
-         ["I", "V3", "V3"]),
+        (
+            ["Intervjuer", "Kari", "Kari Nordmann"],
+            {"Kari": "V3", "Kari Nordmann": "V3"},
+            ["I", "V3", "V3"],
+        ),
         (["Ola", "Kari"], {}, ["'Ola' (1 turns)", "'Kari' (1 turns)", '--speaker "Ola=V3"']),
         (["Intervjuer", "Kari", "Per"], {}, ["'Per'", '--speaker "Kari=V3" --speaker "Per=I"']),
         (["Intervjuer", "Kari"], {"Kari": "V4"}, ["'Kari' to 'V4'"]),
@@ -237,10 +260,16 @@ def test_speaker_mapping(labels: list[str], speaker_map: dict, expected: list[st
     [
         ("cp1252.txt", None, ["cp1252.txt", "cp1252/latin-1", "iconv -f cp1252 -t utf-8"]),
         ("binary.txt", None, ["binary.txt", "binary"]),
-        ("latin.srt", "1\n00:00:01,000 --> 00:00:02,000\nKari: Målekortet er nyttig\n".encode(
-            "cp1252"), ["latin.srt", "line 3", "iconv"]),
-        ("uten.vtt", b"WEBVTT\n\n00:01.000 --> 00:02.000\nHei der\n",
-         ["uten.vtt", "line 4", "speaker label", "--speaker"]),
+        (
+            "latin.srt",
+            "1\n00:00:01,000 --> 00:00:02,000\nKari: Målekortet er nyttig\n".encode("cp1252"),
+            ["latin.srt", "line 3", "iconv"],
+        ),
+        (
+            "uten.vtt",
+            b"WEBVTT\n\n00:01.000 --> 00:02.000\nHei der\n",
+            ["uten.vtt", "line 4", "speaker label", "--speaker"],
+        ),
         ("tittel.txt", b"Intervju 3. mars\n\nKari: Hei\n", ["tittel.txt", "line 1", "Intervju"]),
         ("tom.srt", b"", ["tom.srt", "no spoken text"]),
         ("notater.pdf", b"%PDF", ["notater.pdf", ".docx", ".txt", ".vtt", ".srt"]),
@@ -248,8 +277,9 @@ def test_speaker_mapping(labels: list[str], speaker_map: dict, expected: list[st
         ("mangler.txt", "missing", ["mangler.txt", "no such file"]),
     ],
 )
-def test_errors_name_the_file(tmp_path: Path, name: str, content: bytes | str | None,
-                              expected: list[str]) -> None:
+def test_errors_name_the_file(
+    tmp_path: Path, name: str, content: bytes | str | None, expected: list[str]
+) -> None:
     path = tmp_path / name
     if content is None:
         shutil.copy(DATA / name, path)
@@ -269,23 +299,32 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"V3\.md already exists.*--force"):
         import_transcripts([DATA / "kari.srt"], out, ["V3"], "veileder", "kommune", None, {})
     assert first.read_text(encoding="utf-8") == "researcher's edits\n"
-    import_transcripts([DATA / "kari.srt"], out, ["V3"], "veileder", "kommune", None, {},
-                       force=True)
+    import_transcripts(
+        [DATA / "kari.srt"], out, ["V3"], "veileder", "kommune", None, {}, force=True
+    )
     assert parse_transcript(first.read_text(encoding="utf-8"))[0]["employer"] == "kommune"
     assert [p.name for p in out.iterdir()] == ["V3.md"]
 
 
 def test_nothing_is_written_when_one_file_fails(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="binary.txt"):
-        import_transcripts([DATA / "kari.srt", DATA / "binary.txt"], tmp_path, None, "leder",
-                           "stat", None, {})
+        import_transcripts(
+            [DATA / "kari.srt", DATA / "binary.txt"], tmp_path, None, "leder", "stat", None, {}
+        )
     assert list(tmp_path.iterdir()) == []
 
 
 def test_run_import_takes_id_from_speaker_option(tmp_path: Path) -> None:
-    written = run_import([DATA / "kari.vtt", DATA / "interview.txt"], tmp_path, None,
-                         "teamleder", "stat", "oppfølging",
-                         ["Kari Nordmann = V3", "Intervjuer=I"], force=False)
+    written = run_import(
+        [DATA / "kari.vtt", DATA / "interview.txt"],
+        tmp_path,
+        None,
+        "teamleder",
+        "stat",
+        "oppfølging",
+        ["Kari Nordmann = V3", "Intervjuer=I"],
+        force=False,
+    )
     assert [p.name for p in written] == ["V3.md", "interview.md"]
     front, turns = parse_transcript(written[0].read_text(encoding="utf-8"))
     assert front["team"] == "oppfølging" and front["role"] == "teamleder"
@@ -303,13 +342,20 @@ def test_run_import_takes_id_from_speaker_option(tmp_path: Path) -> None:
         ({"employer": "privat"}, "employer 'privat'"),
         ({"speakers": ["Kari"]}, "expected LABEL=ID"),
         ({"speakers": ["Kari=V3", "Kari=V4"]}, "both V3 and V4"),
-        ({"paths": [DATA / "kari.srt", DATA / "kari.vtt"], "ids": ["v3", "V3"]},
-         "both be written"),
+        ({"paths": [DATA / "kari.srt", DATA / "kari.vtt"], "ids": ["v3", "V3"]}, "both be written"),
     ],
 )
 def test_invalid_options(tmp_path: Path, kwargs: dict, message: str) -> None:
-    options = {"paths": [DATA / "kari.srt"], "out_dir": tmp_path, "ids": None, "role": "leder",
-               "employer": "stat", "team": None, "speakers": [], "force": False} | kwargs
+    options = {
+        "paths": [DATA / "kari.srt"],
+        "out_dir": tmp_path,
+        "ids": None,
+        "role": "leder",
+        "employer": "stat",
+        "team": None,
+        "speakers": [],
+        "force": False,
+    } | kwargs
     with pytest.raises(InputError, match=re.escape(message)):
         run_import(**options)
     assert list(tmp_path.iterdir()) == []
@@ -330,30 +376,52 @@ def test_make_safe_id(stem: str, expected: str) -> None:
 
 def test_parse_speaker_options() -> None:
     assert parse_speaker_options(["Kari  Nordmann=V3", "Intervjuer = I"]) == {
-        "Kari Nordmann": "V3", "Intervjuer": "I"}
+        "Kari Nordmann": "V3",
+        "Intervjuer": "I",
+    }
 
 
 @pytest.mark.parametrize(
     ("suffix", "source", "expected"),
     [
-        (".vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ola>Hei.</v> <v Kari>Hallo.</v>\n",
-         [("Ola", "Hei."), ("Kari", "Hallo.")]),
-        (".vtt", "WEBVTT\n00:01.000 --> 00:02.000\n<v Ola>a &lt;b&gt; c&nbsp;d</v>\n",
-         [("Ola", "a <b> c d")]),
-        (".vtt", "WEBVTT\n\nNOTE en\nto\n\n1\n00:01.000 --> 00:02.000\n<v Ola>Hei\n\n"
-                 "NOTE tre\n\n00:02.000 --> 00:03.000\n<v Ola>igjen\n",
-         [("Ola", "Hei igjen")]),
-        (".srt", "1\n00:00:01,000 --> 00:00:02,000\nOla: Hei\n2\n00:00:02,000 --> 00:00:03,000\n"
-                 "Kari: {\\an8}Hallo\n", [("Ola", "Hei"), ("Kari", "Hallo")]),
-        (".srt", "1\n00:00:01,000 --> 00:00:02,000\nOla: Hei\n\nmed blank linje\n\n"
-                 "2\n00:00:02,000 --> 00:00:03,000\n<font color=\"#fff\">Kari: Ja</font>\n",
-         [("Ola", "Hei med blank linje"), ("Kari", "Ja")]),
-        (".srt", "1\n00:00:01,000 --> 00:00:02,000\nOla: Hei\nKari: Hallo\n",
-         [("Ola", "Hei"), ("Kari", "Hallo")]),
+        (
+            ".vtt",
+            "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ola>Hei.</v> <v Kari>Hallo.</v>\n",
+            [("Ola", "Hei."), ("Kari", "Hallo.")],
+        ),
+        (
+            ".vtt",
+            "WEBVTT\n00:01.000 --> 00:02.000\n<v Ola>a &lt;b&gt; c&nbsp;d</v>\n",
+            [("Ola", "a <b> c d")],
+        ),
+        (
+            ".vtt",
+            "WEBVTT\n\nNOTE en\nto\n\n1\n00:01.000 --> 00:02.000\n<v Ola>Hei\n\n"
+            "NOTE tre\n\n00:02.000 --> 00:03.000\n<v Ola>igjen\n",
+            [("Ola", "Hei igjen")],
+        ),
+        (
+            ".srt",
+            "1\n00:00:01,000 --> 00:00:02,000\nOla: Hei\n2\n00:00:02,000 --> 00:00:03,000\n"
+            "Kari: {\\an8}Hallo\n",
+            [("Ola", "Hei"), ("Kari", "Hallo")],
+        ),
+        (
+            ".srt",
+            "1\n00:00:01,000 --> 00:00:02,000\nOla: Hei\n\nmed blank linje\n\n"
+            '2\n00:00:02,000 --> 00:00:03,000\n<font color="#fff">Kari: Ja</font>\n',
+            [("Ola", "Hei med blank linje"), ("Kari", "Ja")],
+        ),
+        (
+            ".srt",
+            "1\n00:00:01,000 --> 00:00:02,000\nOla: Hei\nKari: Hallo\n",
+            [("Ola", "Hei"), ("Kari", "Hallo")],
+        ),
     ],
 )
-def test_subtitle_cases(tmp_path: Path, suffix: str, source: str,
-                        expected: list[tuple[str, str]]) -> None:
+def test_subtitle_cases(
+    tmp_path: Path, suffix: str, source: str, expected: list[tuple[str, str]]
+) -> None:
     path = tmp_path / f"cues{suffix}"
     path.write_text(source, encoding="utf-8")
     assert [(t.speaker, t.text) for t in read_transcript_source(path)] == expected
