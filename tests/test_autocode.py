@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from thesis_analysis.autocode import AutoCoder
-from thesis_analysis.autocode_runs import code_csv
+from thesis_analysis.autocode_runs import code_csv, quote_csv_field
 from thesis_analysis.codebook import load_codebook
 from thesis_analysis.errors import InputError
 
@@ -172,3 +174,28 @@ def test_only_the_last_word_of_a_phrase_matches_on_its_stem(tmp_path, nlp) -> No
     assert "kontakt" not in codes_of(coder, "Det er mål ikke tall.")  # «mål» ~ stem of «måles»
     assert codes_of(coder, "Vi tar kontakt med brukerne.") == {}
     assert codes_of(coder, "Kontakt brukerne i dag.") == {"kontakt": "phrase:kontakt bruker"}
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["plain", "", "a,b", 'sa "hei"', "linje\nto", "cr\r", "«sitat» – ok", " mellomrom ", "'"],
+)
+def test_csv_fields_are_quoted_as_the_csv_module_quotes_them(value: str) -> None:
+    line = f"x,{quote_csv_field(value)},y\n"
+    assert next(csv.reader(io.StringIO(line, newline=""))) == ["x", value, "y"]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(["x", value, "y"])
+    if "\r" not in value:  # the csv module leaves a lone CR unquoted; we quote it
+        assert line == buffer.getvalue()
+
+
+def test_code_csv_keeps_ids_and_evidence_with_commas_and_quotes(coder, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    texts = {'a,"1"': "Telling, telling og mer telling.", "b\nny": "Det er «nyttig», sa hun."}
+    pd.DataFrame({"id": list(texts), "text": list(texts.values())}).to_csv(source, index=False)
+    code_csv(source, tmp_path / "out.csv", coder, progress=False)
+    out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert out[["id", "code", "evidence"]].values.tolist() == [
+        ['a,"1"', "telling", "Telling | telling | telling"],
+        ["b\nny", "holdning.positiv", "nyttig"],
+    ]

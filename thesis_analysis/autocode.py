@@ -7,7 +7,7 @@ the text's lemmas, for words the lexicon maps elsewhere) and, for compound-aware
 Snowball stem of each word's compound head (``NORM``, set by :mod:`thesis_analysis.nlp`). A
 phrase with ``*`` is found as its parts. The rules themselves are compiled to arrays
 (:mod:`thesis_analysis.autocode_rules`). Texts are coded many at a time as one doc (see
-:func:`~thesis_analysis.nlp.pipe_joined`), and each doc is matched and coded with a few numpy
+:func:`~thesis_analysis.nlp.pipe_token_arrays`), and each doc is matched and coded with a few numpy
 operations, so that coding costs little more than reading the text.
 """
 
@@ -17,9 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, NORM, SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from thesis_analysis.autocode_match import Pattern, PatternTable, TokenTable
 from thesis_analysis.autocode_rules import (
@@ -31,7 +29,7 @@ from thesis_analysis.autocode_rules import (
     WildRule,
 )
 from thesis_analysis.codebook import Code, Codebook
-from thesis_analysis.nlp import get_pipeline, pipe_joined
+from thesis_analysis.nlp import TokenArrays, get_pipeline, pipe_token_arrays, read_token_arrays
 
 NEGATIONS = frozenset({"ikke", "aldri", "ingen", "intet", "ingenting", "verken", "neppe", "uten"})
 WILDCARD = "*"
@@ -169,19 +167,18 @@ class AutoCoder:
         if key in self._keys:
             return self._keys[key]
         number = self._keys[key] = len(self._keys)
-        lemmatizer = self.nlp.get_pipe("nb_lemmas")
-        words = lemmatizer(self.nlp.make_doc(key.removeprefix("=").strip()))
-        lemmas = tuple(t.lemma for t in words)
-        written = tuple(t.lower for t in words)
+        doc = self.nlp.make_doc(key.removeprefix("=").strip())
+        words = read_token_arrays(self.nlp, doc)
+        lemmas, written = tuple(words.lemma.tolist()), tuple(words.lower.tolist())
         self._patterns.append(Pattern(number, False, lemmas))
         if written != lemmas:
             self._patterns.append(Pattern(number, False, written))
         # A compound term ("resultatmål") must not match its head alone ("målene").
-        last = lemmatizer.analyse(words[-1].text)
+        last = self.nlp.get_pipe("nb_lemmas").analyse(doc[-1].text)
         if not key.startswith("=") and last.lemma == last.head:
             # only the last word of a phrase is matched on its stem
-            leading = tuple((t.lower, t.lemma) for t in words[:-1])
-            self._patterns.append(Pattern(number, True, tuple(t.norm for t in words), leading))
+            leading = tuple(zip(written[:-1], lemmas[:-1], strict=True))
+            self._patterns.append(Pattern(number, True, tuple(words.norm.tolist()), leading))
         return number
 
     # -- coding ------------------------------------------------------------------------------
@@ -195,14 +192,14 @@ class AutoCoder:
         """Code texts ``texts_per_doc`` at a time as one doc (no rule reaches across texts,
         since a blank line ends a sentence); yield one :class:`HitTable` per doc."""
         first = 0
-        for doc, joined, starts in pipe_joined(self.nlp, texts, texts_per_doc):
-            yield self._code_doc(doc, joined, np.asarray(starts, dtype=np.int64), first)
+        for arrays, joined, starts in pipe_token_arrays(self.nlp, texts, texts_per_doc):
+            yield self._code_doc(arrays, joined, np.asarray(starts, dtype=np.int64), first)
             first += len(starts)
 
-    def _code_doc(self, doc: Doc, text: str, starts: np.ndarray, first: int) -> HitTable:
-        if len(doc) == 0:
+    def _code_doc(self, arrays: TokenArrays, text: str, starts: np.ndarray, first: int) -> HitTable:
+        if len(arrays.lemma) == 0:
             return self._make_table(first, len(starts), [np.zeros(0, np.int64)] * 5, [])
-        tokens = self._read_tokens(doc)
+        tokens = self._read_tokens(arrays)
         hits = self._rule_table.apply(self._pattern_table.find(tokens), tokens)
         char_start = tokens.char_start[hits.start]
         char_end = tokens.char_end[hits.end - 1]
@@ -223,20 +220,18 @@ class AutoCoder:
     ) -> HitTable:
         return HitTable(first, n_texts, *columns, evidence, self.codes, self.rules)
 
-    def _read_tokens(self, doc: Doc) -> TokenTable:
-        facts = doc.to_array([LEMMA, LOWER, NORM, IDX, LENGTH, SENT_START])
-        starts = facts[:, 5] == 1
+    def _read_tokens(self, arrays: TokenArrays) -> TokenTable:
+        starts = arrays.sentence_start.copy()
         starts[0] = True
-        char_start = facts[:, 3].astype(np.int64)
         return TokenTable(
-            lemma=facts[:, 0],
-            lower=facts[:, 1],
-            norm=facts[:, 2],
-            negation=np.isin(facts[:, 1], self._negation_words),
+            lemma=arrays.lemma,
+            lower=arrays.lower,
+            norm=arrays.norm,
+            negation=np.isin(arrays.lower, self._negation_words),
             sentence=np.cumsum(starts) - 1,
             sentence_first=np.flatnonzero(starts),
-            char_start=char_start,
-            char_end=char_start + facts[:, 4].astype(np.int64),
+            char_start=arrays.char_start,
+            char_end=arrays.char_end,
         )
 
 

@@ -114,9 +114,15 @@ class PatternTable:
         """Every place a key's pattern stands in the doc of ``tokens``, sorted by start."""
         n = len(tokens.lemma)
         starts, rows = [], []
+        found_on_lemma = np.full(n, -1, dtype=np.int64)
         for on_norm, (words, pairs) in self.lookups.items():
             values = tokens.norm if on_norm else tokens.lemma
             token, row = words.find(values)
+            if on_norm:  # a key found on its lemma there already need not be listed again
+                keep = found_on_lemma[token] != self.key[row]
+                token, row = token[keep], row[keep]
+            else:
+                found_on_lemma[token] = self.key[row]
             starts.append(token)
             rows.append(row)
             token, row = pairs.find(_hash_pairs(values[:-1], values[1:]))
@@ -162,14 +168,23 @@ class HashLookup:
         hashes, self.run_start = np.unique(ordered, return_index=True)
         self.run_end = np.append(self.run_start[1:], len(ordered)).astype(np.int64)
         self.rows = rows[order]
+        self.first_rows = self.rows[self.run_start]
+        self.shared = np.flatnonzero(self.run_end - self.run_start > 1)  # hashes of 2+ rows
         self.table = HashTable(hashes)
 
     def find(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(index into values, row)`` of every hit."""
+        """``(index into values, row)`` of every hit, the first row of each hash first."""
         position = self.table.find(values)
         index = np.flatnonzero(position >= 0)
-        owner, row = expand_ranges(self.run_start[position[index]], self.run_end[position[index]])
-        return index[owner], self.rows[row]
+        position = position[index]
+        first = (index, self.first_rows[position])
+        if not len(self.shared):
+            return first
+        more = np.flatnonzero(is_member(position, self.shared))
+        owner, row = expand_ranges(self.run_start[position[more]] + 1, self.run_end[position[more]])
+        return np.concatenate([index, index[more[owner]]]), np.concatenate(
+            [first[1], self.rows[row]]
+        )
 
 
 def _hash_pairs(first: np.ndarray, second: np.ndarray) -> np.ndarray:

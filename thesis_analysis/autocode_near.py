@@ -68,6 +68,7 @@ class NearTable:
                     self.key_bits[key, self.word[number]] |= np.uint64(1) << (shift[number] + group)
                     self.rule_key_groups[number, key] |= np.uint64(1) << np.uint64(group)
         self.has_near = self.key_bits.any(axis=1)
+        self.rules_by_word = [np.flatnonzero(self.word == w) for w in range(n_words)]
 
     def find(
         self, matches: Matches, n: int, n_sentences: int, excluded: np.ndarray
@@ -100,8 +101,15 @@ class NearTable:
         if len(key):
             firsts = np.flatnonzero(np.diff(sentence, prepend=-1))
             presence[sentence[firsts]] = np.bitwise_or.reduceat(self.key_bits[key], firsts)
-        complete = (presence[:, self.word] & self.bits) == self.bits
-        return np.nonzero(complete)
+        sentences, rules = [], []
+        for word, members in enumerate(self.rules_by_word):  # one 64-bit word at a time
+            bits = self.bits[members]
+            found, rule = np.nonzero((presence[:, word, None] & bits) == bits)
+            sentences.append(found)
+            rules.append(members[rule])
+        sentence, rule = np.concatenate(sentences), np.concatenate(rules)
+        order = np.argsort(sentence, kind="stable")
+        return sentence[order], rule[order]
 
     def _find_hits(
         self,

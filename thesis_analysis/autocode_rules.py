@@ -196,13 +196,12 @@ class RuleTable:
         """Apply each code's negation handling; return code, rule, start and which to keep."""
         keep = np.ones(len(code), dtype=bool)
         mode = self.negation_mode[code]
-        if not (mode != NO_NEGATION).any() or not tokens.negation.any():
+        negations = np.flatnonzero(tokens.negation)
+        if not (mode != NO_NEGATION).any() or not len(negations):
             return code, rule, start, keep
-        counts = np.concatenate([[0], np.cumsum(tokens.negation)])
-        inside = counts[end] - counts[start] > 0
-        index = np.arange(len(tokens.negation))
-        last = np.maximum.accumulate(np.where(tokens.negation, index, -1))
-        before = np.where(start > 0, last[np.maximum(start - 1, 0)], -1)
+        following = np.searchsorted(negations, start)  # the first negation at or after start
+        inside = np.searchsorted(negations, end) > following
+        before = np.where(following > 0, negations[np.maximum(following - 1, 0)], -1)
         lowest = np.maximum(tokens.sentence_first[sentence], start - NEGATION_WINDOW)
         negated = (mode != NO_NEGATION) & ~inside & (before >= lowest)
         keep = ~(negated & (mode == BLOCK))

@@ -127,7 +127,7 @@ def code_csv(
     text_column: str = "text",
     chunk_size: int = 4096,
     progress: bool = True,
-    texts_per_doc: int = 256,
+    texts_per_doc: int = 1024,
 ) -> int:
     """Code a CSV of texts into a long CSV, streaming in chunks; return the rows written.
 
@@ -148,12 +148,15 @@ def code_csv(
             reader = pd.read_csv(
                 source, dtype=str, keep_default_na=False, encoding="utf-8-sig", chunksize=chunk_size
             )
+            # Rule labels and code ids are the codebook's: quote them only if one needs it.
+            plain_labels = not any(CSV_SPECIAL.search(r) for r in (*coder.rules, *coder.codes))
+            quote_label = (lambda label: label) if plain_labels else quote_csv_field
             for chunk in reader:
                 ids = [quote_csv_field(i) for i in chunk[id_column].tolist()]
                 tables = coder.code_tables(chunk[text_column], texts_per_doc)
                 lines = [
-                    f"{ids[number]},{code},{quote_csv_field(evidence)},"
-                    f"{quote_csv_field(rules)},{start},{end}\n"
+                    f"{ids[number]},{quote_label(code)},{quote_csv_field(evidence)},"
+                    f"{quote_label(rules)},{start},{end}\n"
                     for number, code, evidence, rules, start, end in summarise_tables(tables)
                 ]
                 handle.write("".join(lines))
@@ -182,7 +185,8 @@ CSV_SPECIAL = re.compile(r'[,"\r\n]')
 
 
 def quote_csv_field(value: str) -> str:
-    """``value`` as a CSV field, quoted as :mod:`csv` quotes it (only when it must be)."""
+    """``value`` as a CSV field, quoted only when it must be: as :mod:`csv` quotes it, and
+    also when it holds a carriage return (which :mod:`csv` leaves bare)."""
     if CSV_SPECIAL.search(value):
         return '"' + value.replace('"', '""') + '"'
     return value

@@ -15,11 +15,11 @@ SMALL = 4096  # sets up to this size get the sparse table
 
 
 class HashTable:
-    """Position of each value in a sorted array of distinct uint64 ``hashes``, or -1.
+    """Position of each value in an array of distinct uint64 ``hashes``, or -1.
 
     Parameters
     ----------
-    hashes : distinct uint64 values, sorted.
+    hashes : distinct uint64 values.
     """
 
     def __init__(self, hashes: np.ndarray) -> None:
