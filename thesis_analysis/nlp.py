@@ -2,12 +2,12 @@
 
 ``spacy.blank("nb")`` gives a good Norwegian tokenizer. Two components of ours follow it:
 
-``nb_lemmas``
+``nb_lemmas`` (:mod:`thesis_analysis.lemma_component`)
     sets ``token.lemma_`` from :mod:`thesis_analysis.lemmas`, and the lexeme's ``norm_`` to the
-    Snowball stem of the word's compound head. Both are computed once per word type and written
-    with ``Doc.from_array``, so the per-token cost is a dictionary look-up. The auto-coder's
-    matchers run on ``LOWER``, ``LEMMA`` and ``NORM``.
-``nb_sentences``
+    Snowball stem of the word's compound head. Both are computed once per word type and kept in
+    a table looked up with one vectorised hash look-up per doc, so no Python runs per token.
+    The auto-coder matches on lemma, lower case and norm.
+``nb_sentences`` (:mod:`thesis_analysis.sentence_component`)
     sentence boundaries for Norwegian interview text: a sentence ends after ``.``, ``!``, ``?``,
     ``…`` or ``...`` (with any closing quotes or brackets that follow) when the next word does not
     start in lower case; an abbreviation that ends a sentence (``osv.``) ends it too, unless it is
