@@ -169,7 +169,7 @@ class HashLookup:
         self.run_end = np.append(self.run_start[1:], len(ordered)).astype(np.int64)
         self.rows = rows[order]
         self.first_rows = self.rows[self.run_start]
-        self.shared = np.flatnonzero(self.run_end - self.run_start > 1)  # hashes of 2+ rows
+        self.shared = self.run_end - self.run_start > 1  # hashes of two rows or more
         self.table = HashTable(hashes)
 
     def find(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -178,9 +178,9 @@ class HashLookup:
         index = np.flatnonzero(position >= 0)
         position = position[index]
         first = (index, self.first_rows[position])
-        if not len(self.shared):
+        if not self.shared.any():
             return first
-        more = np.flatnonzero(is_member(position, self.shared))
+        more = np.flatnonzero(self.shared[position])
         owner, row = expand_ranges(self.run_start[position[more]] + 1, self.run_end[position[more]])
         return np.concatenate([index, index[more[owner]]]), np.concatenate(
             [first[1], self.rows[row]]

@@ -103,9 +103,11 @@ class NearTable:
             presence[sentence[firsts]] = np.bitwise_or.reduceat(self.key_bits[key], firsts)
         sentences, rules = [], []
         for word, members in enumerate(self.rules_by_word):  # one 64-bit word at a time
+            # Every rule has two groups or more, so only sentences with two bits can complete one.
+            candidates = np.flatnonzero(np.bitwise_count(presence[:, word]) >= 2)
             bits = self.bits[members]
-            found, rule = np.nonzero((presence[:, word, None] & bits) == bits)
-            sentences.append(found)
+            found, rule = np.nonzero((presence[candidates, word, None] & bits) == bits)
+            sentences.append(candidates[found])
             rules.append(members[rule])
         sentence, rule = np.concatenate(sentences), np.concatenate(rules)
         order = np.argsort(sentence, kind="stable")

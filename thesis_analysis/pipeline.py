@@ -21,7 +21,7 @@ from thesis_analysis.corpus import INTERVIEWER, Corpus, informants_to_frame, loa
 from thesis_analysis.paths import ProjectPaths
 from thesis_analysis.writers import write_csv_atomic, write_text_atomic
 
-SEGMENTATION_SOURCES = ("segments.py", "nlp.py", "transcripts.py")
+SEGMENTATION_SOURCES = ("segments.py", "nlp.py", "sentence_component.py", "transcripts.py")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,364 @@
+"""The vectorised auto-coder against the plain-Python oracle in ``tests/reference_coder.py``.
+
+Both coders must give the same hits — ``(code, rule, evidence, start, end)`` per text — on
+
+1. every segment of the shipped corpus, with the shipped codebook;
+2. a seeded random set of texts made from the codebook's own words (inflected, compounded,
+   negated, split over sentences and blank lines), which must exercise every rule kind;
+3. a table of hand-written edge cases, with a small codebook, whose expected hits are also
+   pinned (so that the oracle itself is checked against the documented semantics).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+from reference_coder import ReferenceCoder, split_wildcard
+
+from thesis_analysis.autocode import NEGATIONS, WILDCARD, AutoCoder, Hit
+from thesis_analysis.codebook import Codebook, load_codebook
+
+Row = tuple[str, str, str, int, int]  # code, rule, evidence, start, end
+
+SEED = 20240611
+N_RANDOM = 400
+FUNCTION_WORDS = (
+    "det", "er", "og", "i", "på", "som", "vi", "jeg", "har", "en", "et", "til", "for", "med",
+    "av", "at", "den", "de", "så", "men", "også", "veldig", "litt", "bare", "da", "hvor",
+)  # fmt: skip
+ENDINGS = ("", "", "", "en", "et", "er", "ene", "e", "s", "ne")
+PREFIXES = ("aktivitets", "nav", "team", "resultat", "måle", "bruker", "stats", "kommune")
+SENTENCE_ENDS = (".", ".", ".", "?", "!", "…", "")
+SENTENCE_JOINS = (" ", " ", " ", "\n", "\n\n", "  ")
+
+
+def to_rows(hits: Iterable[Hit]) -> list[Row]:
+    """Hits as sorted tuples, for comparing."""
+    return sorted((h.code, h.rule, h.evidence, h.start, h.end) for h in hits)
+
+
+def list_mismatches(coder: AutoCoder, reference: ReferenceCoder, texts: list[str]) -> list[str]:
+    """A readable description of every text the two coders disagree on."""
+    found = list(coder.code_texts(texts))
+    expected = reference.code_texts(texts)
+    problems = []
+    for text, got, want in zip(texts, found, expected, strict=True):
+        got_rows, want_rows = set(to_rows(got)), set(to_rows(want))
+        if got_rows != want_rows:
+            problems.append(
+                f"{text!r}\n  package only:   {sorted(got_rows - want_rows)}"
+                f"\n  reference only: {sorted(want_rows - got_rows)}"
+            )
+    return problems
+
+
+@pytest.fixture(scope="module")
+def codebook(project_root: Path) -> Codebook:
+    return load_codebook(project_root / "codebook.yaml")
+
+
+@pytest.fixture(scope="module")
+def coder(codebook: Codebook, nlp) -> AutoCoder:
+    return AutoCoder(codebook, nlp)
+
+
+@pytest.fixture(scope="module")
+def reference(codebook: Codebook, nlp) -> ReferenceCoder:
+    return ReferenceCoder(codebook, nlp)
+
+
+# -- 1. the shipped corpus ---------------------------------------------------------------------
+def test_corpus_segments_agree(
+    project_root: Path, nlp, coder: AutoCoder, reference: ReferenceCoder
+) -> None:
+    from thesis_analysis.corpus import load_corpus
+    from thesis_analysis.segments import segment_corpus
+
+    texts = segment_corpus(load_corpus(project_root / "transcripts"), nlp)["text"].tolist()
+    assert len(texts) > 500
+    problems = list_mismatches(coder, reference, texts)
+    assert not problems, f"{len(problems)} of {len(texts)} segments differ:\n" + "\n".join(
+        problems[:10]
+    )
+
+
+# -- 2. seeded random texts from the codebook's own words -------------------------------------
+class TextMaker:
+    """Random Norwegian-looking texts made of a codebook's terms, phrases, near-group words,
+    exclusions and negations, with function words, punctuation and sentence breaks."""
+
+    def __init__(self, codebook: Codebook, seed: int) -> None:
+        self.rng = random.Random(seed)
+        codes = [c for c in codebook.codes if c.codable]
+        self.terms = sorted({t.removeprefix("=") for c in codes for t in c.rules.terms})
+        self.phrases = sorted({p for c in codes for p in c.rules.phrases})
+        self.near = [[list(g) for g in r.groups] for c in codes for r in c.rules.near]
+        self.exclusions = sorted({x for c in codes for x in c.rules.exclude})
+        negatable = [c for c in codes if c.rules.negation]
+        self.negatable = sorted({w for c in negatable for w in (*c.rules.terms, *c.rules.phrases)})
+        self.negations = sorted(NEGATIONS)
+
+    def inflect(self, word: str) -> str:
+        word = word.removeprefix("=")
+        ending = self.rng.choice(ENDINGS)
+        if self.rng.random() < 0.15:  # a compound with the word as its head
+            return self.rng.choice(PREFIXES) + word + ending
+        return word + ending
+
+    def fill(self, phrase: str) -> list[str]:
+        """A phrase's words, ``*`` filled in, the last word sometimes inflected."""
+        words = [self.rng.choice(FUNCTION_WORDS) if w == WILDCARD else w for w in phrase.split()]
+        if self.rng.random() < 0.3:
+            words[-1] = self.inflect(words[-1])
+        return [w.removeprefix("=") for w in words]
+
+    def piece(self) -> list[str]:
+        rng = self.rng
+        kind = rng.choice(
+            ["term", "term", "phrase", "near", "near", "negated", "negation", "exclusion", "filler"]
+        )
+        if kind == "term":
+            return [self.inflect(rng.choice(self.terms))]
+        if kind == "phrase":
+            return self.fill(rng.choice(self.phrases))
+        if kind == "near":
+            words = [self.inflect(rng.choice(g)) for g in rng.choice(self.near)]
+            rng.shuffle(words)
+            out: list[str] = []
+            for word in words:
+                out += [rng.choice(FUNCTION_WORDS) for _ in range(rng.randint(0, 3))] + [word]
+            return out
+        if kind == "negated":
+            fillers = [rng.choice(FUNCTION_WORDS) for _ in range(rng.randint(0, 3))]
+            return [rng.choice(self.negations), *fillers, *self.fill(rng.choice(self.negatable))]
+        if kind == "negation":
+            return [rng.choice(self.negations)]
+        if kind == "exclusion":
+            return self.fill(rng.choice(self.exclusions))
+        return [rng.choice(FUNCTION_WORDS) for _ in range(rng.randint(1, 4))]
+
+    def sentence(self) -> str:
+        rng = self.rng
+        words: list[str] = []
+        for _ in range(rng.randint(1, 4)):
+            piece = self.piece()
+            if rng.random() < 0.1:
+                piece = ["«", *piece, "»"]
+            if words and rng.random() < 0.25:
+                words.append(",")
+            words += piece
+        if rng.random() < 0.8:
+            words[0] = words[0].capitalize()
+        text = " ".join(words).replace("« ", "«").replace(" »", "»").replace(" ,", ",")
+        return text + rng.choice(SENTENCE_ENDS)
+
+    def text(self) -> str:
+        parts = [self.sentence() for _ in range(self.rng.randint(1, 4))]
+        text = parts[0]
+        for part in parts[1:]:
+            text += self.rng.choice(SENTENCE_JOINS) + part
+        return text
+
+
+@pytest.fixture(scope="module")
+def random_texts(codebook: Codebook) -> list[str]:
+    maker = TextMaker(codebook, SEED)
+    return [maker.text() for _ in range(N_RANDOM)]
+
+
+def test_random_texts_agree(
+    coder: AutoCoder, reference: ReferenceCoder, random_texts: list[str]
+) -> None:
+    problems = list_mismatches(coder, reference, random_texts)
+    assert not problems, f"{len(problems)} of {len(random_texts)} texts differ:\n" + "\n".join(
+        problems[:10]
+    )
+
+
+def without(codebook: Codebook, **rules: object) -> Codebook:
+    """``codebook`` with the given rule fields replaced in every code."""
+    codes = tuple(
+        dataclasses.replace(c, rules=dataclasses.replace(c.rules, **rules)) for c in codebook.codes
+    )
+    return dataclasses.replace(codebook, codes=codes)
+
+
+def count_lost(full: list[list[Hit]], weaker: list[list[Hit]]) -> int:
+    """How many hits of ``weaker`` are not in ``full`` (hits a rule feature took away)."""
+    return sum(len(set(w) - set(f)) for f, w in zip(full, weaker, strict=True))
+
+
+def test_random_texts_exercise_every_rule_kind(
+    codebook: Codebook, nlp, reference: ReferenceCoder, random_texts: list[str]
+) -> None:
+    hits = reference.code_texts(random_texts)
+    kinds = Counter(h.rule.split(":")[0] for text in hits for h in text)
+    assert all(kinds[kind] >= 20 for kind in ("term", "phrase", "near", "negated")), kinds
+    wild = {f"phrase:{p}" for c in codebook.codes for p in c.rules.phrases if WILDCARD in p}
+    assert sum(h.rule.removeprefix("negated:") in wild for text in hits for h in text) >= 5
+    assert any(len(split_wildcard(h.rule)[0]) > 1 for text in hits for h in text)
+    # Effects seen only by switching a feature off: exclusions, blocking negation, and
+    # compound (NORM) matching each take away or give hits the plain rules would not.
+    no_exclusions = ReferenceCoder(without(codebook, exclude=()), nlp).code_texts(random_texts)
+    assert count_lost(hits, no_exclusions) >= 5
+    unblocked = [dataclasses.replace(c, rules=dataclasses.replace(c.rules, negation=None))
+                 if c.rules.negation == "block" else c for c in codebook.codes]  # fmt: skip
+    no_blocking = ReferenceCoder(dataclasses.replace(codebook, codes=tuple(unblocked)), nlp)
+    assert count_lost(hits, no_blocking.code_texts(random_texts)) >= 5
+    whole_words = ReferenceCoder(codebook, nlp)
+    whole_words.keys = {
+        item: dataclasses.replace(key, compound=False) for item, key in whole_words.keys.items()
+    }
+    assert count_lost(whole_words.code_texts(random_texts), hits) >= 5
+
+
+# -- 3. hand-written edge cases ---------------------------------------------------------------
+EDGE_CODEBOOK = """
+name: edge cases
+codes:
+  - id: telling
+    label: Telling
+    short: s
+    definition: d
+    when_to_use: u
+    when_not_to_use: n
+    rules:
+      terms: [telling, "=mål"]
+      exclude: [fotball]
+  - id: kontakt
+    label: Kontakt
+    short: s
+    definition: d
+    when_to_use: u
+    when_not_to_use: n
+    rules:
+      phrases: ["ringe * tilbake", "kontakt bruker"]
+  - id: naerhet
+    label: Nærhet
+    short: s
+    definition: d
+    when_to_use: u
+    when_not_to_use: n
+    rules:
+      near:
+        - groups: [[telle], [aktivitet]]
+          window: 3
+  - id: holdning
+    label: Holdning
+    short: s
+    definition: d
+    codable: false
+  - id: holdning.positiv
+    label: Positiv
+    short: s
+    definition: d
+    when_to_use: u
+    when_not_to_use: n
+    rules:
+      terms: [nyttig]
+      negation: holdning.kritisk
+  - id: holdning.kritisk
+    label: Kritisk
+    short: s
+    definition: d
+    when_to_use: u
+    when_not_to_use: n
+    rules:
+      terms: [tullete]
+      phrases: ["ser ikke poenget", "ikke * enig"]
+      negation: block
+"""
+
+EDGE_CASES: list[tuple[str, str, set[tuple[str, str, str]]]] = [
+    # (name, text, expected {(code, rule, evidence)})
+    ("empty", "", set()),
+    ("only punctuation", "«»..., ?! …", set()),
+    ("blank lines only", "\n\n \n\n", set()),
+    (
+        "negation ends the sentence before",
+        "Det går ikke. Nyttig er det.",
+        {("holdning.positiv", "term:nyttig", "Nyttig")},
+    ),
+    (
+        "negation starts the next sentence",
+        "Det er bra. Ikke nyttig.",
+        {("holdning.kritisk", "negated:term:nyttig", "Ikke nyttig")},
+    ),
+    ("negation blocks", "Det er aldri tullete.", set()),
+    (
+        "negation four words before",
+        "Ikke at det er tullete.",
+        {("holdning.kritisk", "term:tullete", "tullete")},
+    ),
+    (
+        "negation inside a phrase",
+        "Jeg ser ikke poenget.",
+        {("holdning.kritisk", "phrase:ser ikke poenget", "ser ikke poenget")},
+    ),
+    (
+        "negation inside and before a phrase",
+        "Ikke jeg ser ikke poenget.",
+        {("holdning.kritisk", "phrase:ser ikke poenget", "ser ikke poenget")},
+    ),
+    (
+        "negation inside a wildcard phrase",
+        "Jeg er ikke helt enig.",
+        {("holdning.kritisk", "phrase:ikke * enig", "ikke helt enig")},
+    ),
+    (
+        "near: equidistant candidates, the earlier wins",
+        "Aktiviteten vi teller på aktiviteten.",
+        {("naerhet", "near:0", "Aktiviteten … teller")},
+    ),
+    (
+        "near: the first anchor that fits",
+        "Vi teller mange ulike typer ting, og så teller vi aktivitet.",
+        {("naerhet", "near:0", "teller … aktivitet")},
+    ),
+    ("near: across a sentence boundary", "Vi teller. Aktivitet!", set()),
+    (
+        "wildcard phrase in one sentence",
+        "Vi må ringe henne tilbake.",
+        {("kontakt", "phrase:ringe * tilbake", "ringe henne tilbake")},
+    ),
+    ("wildcard phrase across a sentence boundary", "Vi må ringe. Tilbake kom vi.", set()),
+    ("wildcard phrase across a blank line", "Vi må ringe\n\ntilbake.", set()),
+    (
+        "compound head",
+        "Aktivitetstellingen tar tid.",
+        {("telling", "term:telling", "Aktivitetstellingen")},
+    ),
+    ("=term does not match compounds", "Resultatmålene er klare.", set()),
+    ("exclusion in the same sentence", "Telling av mål på fotball.", set()),
+    (
+        "exclusion in another sentence",
+        "Telling av mål. Fotball er gøy.",
+        {("telling", "term:telling", "Telling"), ("telling", "term:=mål", "mål")},
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def edge_coders(tmp_path_factory: pytest.TempPathFactory, nlp) -> tuple[AutoCoder, ReferenceCoder]:
+    path = tmp_path_factory.mktemp("edge") / "codebook.yaml"
+    path.write_text(EDGE_CODEBOOK, encoding="utf-8")
+    book = load_codebook(path, require_fixed_ids=False)
+    return AutoCoder(book, nlp), ReferenceCoder(book, nlp)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [(t, e) for _, t, e in EDGE_CASES], ids=[n for n, _, _ in EDGE_CASES]
+)
+def test_edge_cases(
+    edge_coders: tuple[AutoCoder, ReferenceCoder], text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    coder, reference = edge_coders
+    want = reference.code_text(text)
+    assert {(h.code, h.rule, h.evidence) for h in want} == expected
+    assert all(text[h.start : h.end] == h.evidence for h in want if " … " not in h.evidence)
+    assert to_rows(next(coder.code_texts([text]))) == to_rows(want)
