@@ -19,7 +19,6 @@ A match belongs to the sentence of its first token.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -87,19 +86,20 @@ class ReferenceCoder:
         self.nlp = nlp or get_pipeline()
         self.codes: list[Code] = [c for c in codebook.codes if c.codable]
         self.keys: dict[str, Key] = {}
-        self.by_first: dict[str, set[str]] = defaultdict(set)  # a first word's value → items
+        self.by_first: dict[str, set[str]] = {}  # lemma, lower or norm of a first word → items
+        self.phrases = {p: split_wildcard(p) for c in self.codes for p in c.rules.phrases}
         for code in self.codes:
             rules = code.rules
             items = [*rules.terms, *rules.exclude]
             items += [w for g in (r.groups for r in rules.near) for group in g for w in group]
             for phrase in rules.phrases:
-                items += split_wildcard(phrase)[0]
+                items += self.phrases[phrase][0]
             for item in items:
                 if item not in self.keys:
                     key = self.keys[item] = self._make_key(item)
                     first = key.words[0]
                     for value in (first.lemma, first.lower, first.norm):
-                        self.by_first[value].add(item)
+                        self.by_first.setdefault(value, set()).add(item)
 
     def _make_key(self, item: str) -> Key:
         text = item.strip().lower()
@@ -126,22 +126,19 @@ class ReferenceCoder:
             return NEAR_JOINER.join(pieces), first.idx, last.idx + len(last)
 
         for first, end in sentences:
-            found: dict[str, list[Span]] = defaultdict(list)  # item → spans starting here
-            for i in range(first, end):
-                for item in self.by_first[words[i].lemma] | self.by_first[words[i].norm]:
-                    key = self.keys[item]
-                    if key.matches_at(words, i):
-                        found[item].append((i, i + len(key.words)))
+            found = self._find_keys(words, first, end)
+            if not found:
+                continue
             for code in self.codes:
                 rules = code.rules
-                if any(found[x] for x in rules.exclude):
+                if any(x in found for x in rules.exclude):
                     continue
-                plain = [(f"term:{t}", span) for t in rules.terms for span in found[t]]
+                plain = [(f"term:{t}", span) for t in rules.terms for span in found.get(t, [])]
                 for phrase in rules.phrases:
-                    parts, gaps = split_wildcard(phrase)
-                    spans = found[parts[0]]
+                    parts, gaps = self.phrases[phrase]
+                    spans = found.get(parts[0], [])
                     for part, gap in zip(parts[1:], gaps, strict=True):
-                        after = found[part]
+                        after = found.get(part, [])
                         spans = [(s, e2) for s, e in spans for s2, e2 in after if s2 == e + gap]
                     plain += [(f"phrase:{phrase}", span) for span in spans]
                 for label, (start, stop) in plain:
@@ -154,6 +151,17 @@ class ReferenceCoder:
                     if spans:
                         hits.add(Hit(code.id, f"near:{number}", *evidence(spans)))
         return sorted(hits, key=lambda h: (h.code, h.start, h.end, h.rule, h.evidence))
+
+    def _find_keys(self, words: list[Word], first: int, end: int) -> dict[str, list[Span]]:
+        """The spans of every key found starting in tokens ``first:end`` (one sentence)."""
+        found: dict[str, list[Span]] = {}
+        for i in range(first, end):
+            by_lemma = self.by_first.get(words[i].lemma, set())
+            for item in by_lemma | self.by_first.get(words[i].norm, set()):
+                key = self.keys[item]
+                if key.matches_at(words, i):
+                    found.setdefault(item, []).append((i, i + len(key.words)))
+        return found
 
     @staticmethod
     def _negate(
@@ -173,9 +181,11 @@ class ReferenceCoder:
 
 def find_near(rule: NearRule, found: dict[str, list[Span]]) -> list[Span]:
     """The distinct spans (in text order) of a near rule's hit in one sentence, or []."""
-    groups = [sorted({span for item in group for span in found[item]}) for group in rule.groups]
-    if not all(groups):
+    if not all(any(item in found for item in group) for group in rule.groups):
         return []
+    groups = [
+        sorted({span for item in group for span in found.get(item, [])}) for group in rule.groups
+    ]
     for anchor in groups[0]:
         chosen = [anchor]
         for group in groups[1:]:
