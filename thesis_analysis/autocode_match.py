@@ -6,7 +6,9 @@ words as written compared with the text's lemmas, or — for compound-aware keys
 compound head (``NORM``) of each word, where a phrase's words before the last must still match
 as written or as lemma. Matching works like spaCy's ``PhraseMatcher`` on those attributes, but
 runs as a few numpy operations per doc, so its cost does not grow with the number of matches
-handled in Python (there are none).
+handled in Python (there are none). ``tests/test_autocode_match.py`` builds the two
+``PhraseMatcher`` s from the same patterns and checks that both find the same keys at the same
+places.
 """
 
 from __future__ import annotations
