@@ -14,61 +14,8 @@ from thesis_analysis.autocode_runs import code_csv, quote_csv_field
 from thesis_analysis.codebook import load_codebook
 from thesis_analysis.errors import InputError
 
-CODEBOOK = """
-name: test
-codes:
-  - id: telling
-    label: Telling
-    short: s
-    definition: d
-    when_to_use: u
-    when_not_to_use: n
-    rules:
-      terms: [telling, "=mål"]
-      exclude: [fotball]
-  - id: kontakt
-    label: Kontakt
-    short: s
-    definition: d
-    when_to_use: u
-    when_not_to_use: n
-    rules:
-      phrases: ["ringe * tilbake", "kontakt bruker"]
-  - id: naerhet
-    label: Nærhet
-    short: s
-    definition: d
-    when_to_use: u
-    when_not_to_use: n
-    rules:
-      near:
-        - groups: [[telle], [aktivitet]]
-          window: 3
-  - id: holdning
-    label: Holdning
-    short: s
-    definition: d
-    codable: false
-  - id: holdning.positiv
-    label: Positiv
-    short: s
-    definition: d
-    when_to_use: u
-    when_not_to_use: n
-    rules:
-      terms: [nyttig]
-      negation: holdning.kritisk
-  - id: holdning.kritisk
-    label: Kritisk
-    short: s
-    definition: d
-    when_to_use: u
-    when_not_to_use: n
-    rules:
-      terms: [tullete]
-      phrases: ["ser ikke poenget"]
-      negation: block
-"""
+DATA = Path(__file__).parent / "data"
+CODEBOOK = (DATA / "codebook_small.yaml").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -236,61 +236,8 @@ def test_random_texts_exercise_every_rule_kind(
 
 
 # -- 3. hand-written edge cases ---------------------------------------------------------------
-EDGE_CODEBOOK = """
-name: edge cases
-codes:
-  - id: telling
-    label: Telling
-    short: s
-    definition: d
-    when_to_use: u
-    when_not_to_use: n
-    rules:
-      terms: [telling, "=mål"]
-      exclude: [fotball]
-  - id: kontakt
-    label: Kontakt
-    short: s
-    definition: d
-    when_to_use: u
-    when_not_to_use: n
-    rules:
-      phrases: ["ringe * tilbake", "kontakt bruker"]
-  - id: naerhet
-    label: Nærhet
-    short: s
-    definition: d
-    when_to_use: u
-    when_not_to_use: n
-    rules:
-      near:
-        - groups: [[telle], [aktivitet]]
-          window: 3
-  - id: holdning
-    label: Holdning
-    short: s
-    definition: d
-    codable: false
-  - id: holdning.positiv
-    label: Positiv
-    short: s
-    definition: d
-    when_to_use: u
-    when_not_to_use: n
-    rules:
-      terms: [nyttig]
-      negation: holdning.kritisk
-  - id: holdning.kritisk
-    label: Kritisk
-    short: s
-    definition: d
-    when_to_use: u
-    when_not_to_use: n
-    rules:
-      terms: [tullete]
-      phrases: ["ser ikke poenget", "ikke * enig"]
-      negation: block
-"""
+DATA = Path(__file__).parent / "data"
+EDGE_CODEBOOK = (DATA / "codebook_small.yaml").read_text(encoding="utf-8")
 
 EDGE_CASES: list[tuple[str, str, set[tuple[str, str, str]]]] = [
     # (name, text, expected {(code, rule, evidence)})
