@@ -42,7 +42,7 @@ def main() -> None:
         bare, coded = time_pair(
             lambda: sum(1 for _ in blank.pipe(texts, batch_size=256)),
             lambda: code_csv(source, target, coder, progress=False),
-            repeats=3,
+            repeats=5,
         )
         with target.open(encoding="utf-8") as handle:
             rows = sum(1 for _ in handle) - 1
