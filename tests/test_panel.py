@@ -169,11 +169,13 @@ def test_accept_and_reject_suggestions(panel: CodingPanel, folder, codebook, seg
     assert find(panel, "ta-accept-holdning-positiv") is accept
     assert find(panel, "ta-reject-holdning-positiv") is reject
     assert "terms:nyttig" in panel.suggestions_box.children[0].children[2].value
+    shown = [w for row in panel.suggestions_box.children for w in (row, *row.children)]
     accept.click()
     assert on_disk(folder) == [
         ("TL9-t004-s03", "holdning.positiv", "accepted auto suggestion: terms:nyttig")
     ]
     assert panel.code_boxes["holdning.positiv"].value and panel.suggestion_buttons == {}
+    assert shown and all(w.comm is None for w in shown)  # the old widgets are closed
 
     panel.go_to("TL9-t005-s02")
     panel.suggestion_buttons["holdning.kritisk"][1].click()

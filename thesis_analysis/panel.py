@@ -444,7 +444,7 @@ class CodingPanel:
             self.segment_label.value = ""
             self.details.value = ""
             self.context.value = "<i>No segment matches the filters.</i>"
-            self.suggestions_box.children = ()
+            self._clear_suggestions()
             return
         seg = self.by_id.loc[seg_id]
         self.segment_label.value = seg_id
@@ -454,8 +454,19 @@ class CodingPanel:
         self.context.value = self.render_context(seg_id)
         self._show_suggestions(seg)
 
+    def _clear_suggestions(self) -> None:
+        """Close the widgets of the suggestions shown: an open widget keeps its connection to
+        the browser, so a long session would otherwise pile them up."""
+        shown = self.suggestions_box.children
+        self.suggestions_box.children, self.suggestion_buttons = (), {}
+        for row in shown:
+            for child in row.children:
+                child.close()
+            row.close()
+
     def _show_suggestions(self, seg: pd.Series) -> None:
-        rows, self.suggestion_buttons = [], {}
+        self._clear_suggestions()
+        rows = []
         for row in self.pending_suggestions().itertuples():
             label = self.codebook.get(row.code).label if row.code in self.codebook.ids() else ""
             stale = (
