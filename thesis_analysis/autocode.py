@@ -14,7 +14,7 @@ operations, so that coding costs little more than reading the text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 from spacy.language import Language
@@ -221,17 +221,12 @@ class AutoCoder:
         return HitTable(first, n_texts, *columns, evidence, self.codes, self.rules)
 
     def _read_tokens(self, arrays: TokenArrays) -> TokenTable:
-        starts = arrays.sentence_start.copy()
-        starts[0] = True
+        starts = arrays.sentence_start  # the first token always starts a sentence
         return TokenTable(
-            lemma=arrays.lemma,
-            lower=arrays.lower,
-            norm=arrays.norm,
+            **{field.name: getattr(arrays, field.name) for field in fields(arrays)},
             negation=np.isin(arrays.lower, self._negation_words),
             sentence=np.cumsum(starts) - 1,
             sentence_first=np.flatnonzero(starts),
-            char_start=arrays.char_start,
-            char_end=arrays.char_end,
         )
 
 

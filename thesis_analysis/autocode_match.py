@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from thesis_analysis.hash_lookup import HashTable
+from thesis_analysis.nlp import TokenArrays
 
 
 @dataclass(frozen=True)
@@ -41,27 +42,19 @@ class Pattern:
 
 
 @dataclass(frozen=True)
-class TokenTable:
-    """Per-token facts of one doc, as numpy arrays of equal length.
+class TokenTable(TokenArrays):
+    """A doc's :class:`~thesis_analysis.nlp.TokenArrays` with what the rules add to them.
 
     Attributes
     ----------
-    lemma, lower, norm : string hashes (uint64) of the lemma, the lower-case form and the
-        stemmed compound head.
     negation : True where the word is a negation word.
     sentence : the number of each token's sentence (0, 1, …).
     sentence_first : the index of the first token of each sentence.
-    char_start, char_end : character offsets of each token in the doc's text.
     """
 
-    lemma: np.ndarray
-    lower: np.ndarray
-    norm: np.ndarray
     negation: np.ndarray
     sentence: np.ndarray
     sentence_first: np.ndarray
-    char_start: np.ndarray
-    char_end: np.ndarray
 
 
 @dataclass(frozen=True)
