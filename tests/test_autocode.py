@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from thesis_analysis.autocode import AutoCoder
-from thesis_analysis.autocode_runs import code_csv, quote_csv_field
+from thesis_analysis.autocode_runs import code_csv
 from thesis_analysis.codebook import load_codebook
 from thesis_analysis.errors import InputError
 
@@ -127,13 +127,20 @@ def test_only_the_last_word_of_a_phrase_matches_on_its_stem(tmp_path, nlp) -> No
     "value",
     ["plain", "", "a,b", 'sa "hei"', "linje\nto", "cr\r", "«sitat» – ok", " mellomrom ", "'"],
 )
-def test_csv_fields_are_quoted_as_the_csv_module_quotes_them(value: str) -> None:
-    line = f"x,{quote_csv_field(value)},y\n"
-    assert next(csv.reader(io.StringIO(line, newline=""))) == ["x", value, "y"]
+def test_csv_fields_are_quoted_as_the_csv_module_quotes_them(coder, tmp_path, value) -> None:
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["id", "text"], [value, f"Telling {value}."]])
+    code_csv(source, target, coder, progress=False)
+    line = target.read_bytes().decode().split("\n", 1)[1]
+    row = next(csv.reader(io.StringIO(line, newline="")))
+    assert row[:2] == [value, "telling"]
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(["x", value, "y"])
+    csv.writer(buffer, lineterminator="\n").writerow(row)
     if "\r" not in value:  # the csv module leaves a lone CR unquoted; we quote it
         assert line == buffer.getvalue()
+    else:
+        assert line.startswith(f'"{value}",')
 
 
 def test_code_csv_keeps_ids_and_evidence_with_commas_and_quotes(coder, tmp_path: Path) -> None:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 import pytest
 from spacy.matcher import PhraseMatcher
 
 from thesis_analysis.autocode import AutoCoder
-from thesis_analysis.autocode_match import expand_ranges, is_member
 from thesis_analysis.codebook import load_codebook
 from thesis_analysis.corpus import load_corpus
 from thesis_analysis.nlp import read_token_arrays
@@ -80,22 +78,3 @@ def test_random_word_salad_gives_the_same_matches(coder: AutoCoder, project_root
     )
     expected = find_with_phrase_matchers(coder, coder.nlp(text))
     assert find_with_arrays(coder, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("low", "high", "owners", "indices"),
-    [
-        ([0, 5, 2], [2, 5, 3], [0, 0, 2], [0, 1, 2]),
-        ([], [], [], []),
-        ([3], [6], [0, 0, 0], [3, 4, 5]),
-    ],
-)
-def test_expand_ranges(low, high, owners, indices) -> None:
-    owner, index = expand_ranges(np.array(low, dtype=np.int64), np.array(high, dtype=np.int64))
-    assert owner.tolist() == owners and index.tolist() == indices
-
-
-def test_is_member() -> None:
-    values = np.array([5, 1, 9, 3], dtype=np.int64)
-    assert is_member(values, np.array([1, 3, 4], dtype=np.int64)).tolist() == [0, 1, 0, 1]
-    assert is_member(values, np.array([], dtype=np.int64)).tolist() == [0, 0, 0, 0]

@@ -67,7 +67,11 @@ class HitTable:
     code, rule : numbers into ``codes`` and ``rules`` (both sorted, so numeric order is
         alphabetical order).
     start, end : character offsets of the evidence in its text.
-    evidence : the matched words as written.
+    pieces : for near hits, the character spans ``(start, end)`` in its text of the words
+        found for each group (shape ``(hits, groups, 2)``, ``-1`` for unused groups); ``-1``
+        throughout for other hits.
+    source : the texts joined with blank lines (as they were coded).
+    text_start : where each text starts in ``source``.
     codes, rules : the code ids and rule labels.
     """
 
@@ -78,15 +82,33 @@ class HitTable:
     rule: np.ndarray
     start: np.ndarray
     end: np.ndarray
-    evidence: list[str]
+    pieces: np.ndarray
+    source: str
+    text_start: np.ndarray
     codes: tuple[str, ...]
     rules: tuple[str, ...]
+
+    def list_evidence(self, hits: np.ndarray | None = None) -> list[str]:
+        """The evidence of each hit (or of the hits numbered ``hits``): the text of its span
+        or, for a near hit, the words found for each group, each distinct span once, in text
+        order, joined by :data:`NEAR_JOINER`."""
+        hits = np.arange(len(self.text)) if hits is None else hits
+        shift = self.text_start[self.text[hits] - self.first_text]
+        starts, ends = (self.start[hits] + shift).tolist(), (self.end[hits] + shift).tolist()
+        evidence = [self.source[a:b] for a, b in zip(starts, ends, strict=True)]
+        near = np.flatnonzero(self.pieces[hits, 0, 0] >= 0)
+        for row, spans, at in zip(
+            near.tolist(), self.pieces[hits[near]].tolist(), shift[near].tolist(), strict=True
+        ):
+            distinct = sorted({(a, b) for a, b in spans if a >= 0})
+            evidence[row] = NEAR_JOINER.join(self.source[a + at : b + at] for a, b in distinct)
+        return evidence
 
     def list_hits(self) -> list[list[Hit]]:
         """The hits of each text covered, as :class:`Hit` lists."""
         per_text: list[list[Hit]] = [[] for _ in range(self.n_texts)]
         columns = (self.text, self.code, self.rule, self.start, self.end)
-        rows = zip(*(c.tolist() for c in columns), self.evidence, strict=True)
+        rows = zip(*(c.tolist() for c in columns), self.list_evidence(), strict=True)
         for text, code, rule, start, end, evidence in rows:
             hit = Hit(self.codes[code], self.rules[rule], evidence, start, end)
             per_text[text - self.first_text].append(hit)
@@ -198,7 +220,9 @@ class AutoCoder:
 
     def _code_doc(self, arrays: TokenArrays, text: str, starts: np.ndarray, first: int) -> HitTable:
         if len(arrays.lemma) == 0:
-            return self._make_table(first, len(starts), [np.zeros(0, np.int64)] * 5, [])
+            empty = np.zeros(0, np.int64)
+            pieces = np.zeros((0, self._rule_table.width, 2), np.int64)
+            return self._make_table(first, starts, [empty] * 5, pieces, text)
         tokens = self._read_tokens(arrays)
         hits = self._rule_table.apply(self._pattern_table.find(tokens), tokens)
         char_start = tokens.char_start[hits.start]
@@ -210,15 +234,24 @@ class AutoCoder:
         distinct[1:] = (rows[:, 1:] != rows[:, :-1]).any(axis=0)
         number, code, rule, char_start, char_end = rows[:, distinct]
         pieces = hits.pieces[order[distinct]]
-        evidence = _list_evidence(text, tokens, pieces, char_start.tolist(), char_end.tolist())
         shift = starts[number]
+        used = pieces[..., 0] >= 0
+        pieces[..., 0] = np.where(used, tokens.char_start[pieces[..., 0]] - shift[:, None], -1)
+        pieces[..., 1] = np.where(used, tokens.char_end[pieces[..., 1] - 1] - shift[:, None], -1)
         columns = [number + first, code, rule, char_start - shift, char_end - shift]
-        return self._make_table(first, len(starts), columns, evidence)
+        return self._make_table(first, starts, columns, pieces, text)
 
     def _make_table(
-        self, first: int, n_texts: int, columns: list[np.ndarray], evidence: list[str]
+        self,
+        first: int,
+        starts: np.ndarray,
+        columns: list[np.ndarray],
+        pieces: np.ndarray,
+        source: str,
     ) -> HitTable:
-        return HitTable(first, n_texts, *columns, evidence, self.codes, self.rules)
+        return HitTable(
+            first, len(starts), *columns, pieces, source, starts, self.codes, self.rules
+        )
 
     def _read_tokens(self, arrays: TokenArrays) -> TokenTable:
         starts = arrays.sentence_start  # the first token always starts a sentence
@@ -237,31 +270,3 @@ def _list_labels(code: Code) -> list[str]:
     if rules.negation not in (None, "block"):
         labels += [f"negated:{label}" for label in labels]
     return labels + [f"near:{n}" for n in range(len(rules.near))]
-
-
-def _list_evidence(
-    text: str, tokens: TokenTable, pieces: np.ndarray, char_start: list[int], char_end: list[int]
-) -> list[str]:
-    """The evidence of hits: the text of their span or, for near hits (``pieces`` ≥ 0), the
-    words found for each group, each distinct span once, in text order."""
-    evidence = [text[start:end] for start, end in zip(char_start, char_end, strict=True)]
-    near = np.flatnonzero(pieces[:, 0, 0] >= 0)
-    if not len(near):
-        return evidence
-    spans = pieces[near]
-    n = len(tokens.char_start)
-    order = np.where(spans[..., 0] >= 0, spans[..., 0] * (n + 1) + spans[..., 1], -1)
-    order.sort(axis=1)  # unused groups (-1) first, then the spans in text order
-    wanted = order >= 0
-    wanted[:, 1:] &= order[:, 1:] != order[:, :-1]  # each distinct span once
-    first, end = np.divmod(order[wanted], n + 1)
-    words = [
-        text[s:e]
-        for s, e in zip(
-            tokens.char_start[first].tolist(), tokens.char_end[end - 1].tolist(), strict=True
-        )
-    ]
-    bounds = np.concatenate([[0], np.cumsum(wanted.sum(axis=1))]).tolist()
-    for row, low, high in zip(near.tolist(), bounds[:-1], bounds[1:], strict=True):
-        evidence[row] = NEAR_JOINER.join(words[low:high])
-    return evidence

@@ -14,10 +14,12 @@ places.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 
-from thesis_analysis.hash_lookup import HashTable
+from thesis_analysis.hash_lookup import HashTable, probe
 from thesis_analysis.nlp import TokenArrays
 
 
@@ -75,133 +77,143 @@ class Matches:
 
 
 PAIR_FACTOR = np.uint64(0x9E3779B97F4A7C15)  # odd; mixes two word hashes into one
+# One salt per kind of pattern (lemma or norm, one word or more), so that one table holds all.
+KIND_SALTS = np.array(
+    [0, 0x5851F42D4C957F2D, 0x14057B7EF767814F, 0x2545F4914F6CDD1D], dtype=np.uint64
+)
+
+
+class PatternArrays(NamedTuple):
+    """The patterns as arrays, one row per pattern, for the compiled matcher.
+
+    ``words`` has one column per word (0 after a pattern's last word), ``leading`` one
+    (as written, lemma) pair per word; ``slots``, ``positions`` and ``mask`` are a
+    :class:`~thesis_analysis.hash_lookup.HashTable` of the patterns' look-up hashes
+    (:func:`_hash_start`), and the rows of the hash at position ``p`` are
+    ``rows[run_start[p]:run_end[p]]``.
+    """
+
+    key: np.ndarray
+    length: np.ndarray
+    on_norm: np.ndarray
+    words: np.ndarray
+    leading: np.ndarray
+    slots: np.ndarray
+    positions: np.ndarray
+    mask: np.uint64
+    run_start: np.ndarray
+    run_end: np.ndarray
+    rows: np.ndarray
 
 
 class PatternTable:
-    """The patterns of all keys, indexed for vectorised look-up: one-word patterns by their
-    word, longer ones by a hash of their first two words (so a common first word such as
-    «det» does not make every «det» a candidate)."""
+    """The patterns of all keys, indexed for look-up: one-word patterns by their word, longer
+    ones by a hash of their first two words (so a common first word such as «det» does not
+    make every «det» a candidate); both kinds, on lemma and on norm, in one hash table."""
 
     def __init__(self, patterns: list[Pattern], n_keys: int) -> None:
         self.n_keys = n_keys
         width = max((len(p.words) for p in patterns), default=1)
-        self.key = np.array([p.key for p in patterns], dtype=np.int64)
-        self.length = np.array([len(p.words) for p in patterns], dtype=np.int64)
-        self.on_norm = np.array([p.on_norm for p in patterns], dtype=bool)
-        self.words = np.zeros((len(patterns), width), dtype=np.uint64)
-        self.leading = np.zeros((len(patterns), width, 2), dtype=np.uint64)
+        words = np.zeros((len(patterns), width), dtype=np.uint64)
+        leading = np.zeros((len(patterns), width, 2), dtype=np.uint64)
         for row, pattern in enumerate(patterns):
-            self.words[row, : len(pattern.words)] = pattern.words
+            words[row, : len(pattern.words)] = pattern.words
             for column, pair in enumerate(pattern.leading):
-                self.leading[row, column] = pair
-        self.width = width
-        first = self.words[:, 0]
-        pairs = _hash_pairs(first, self.words[:, min(1, width - 1)])
-        self.lookups = {
-            on_norm: (
-                HashLookup(first, np.flatnonzero((self.on_norm == on_norm) & (self.length == 1))),
-                HashLookup(pairs, np.flatnonzero((self.on_norm == on_norm) & (self.length > 1))),
-            )
-            for on_norm in (False, True)
-        }
+                leading[row, column] = pair
+        length = np.array([len(p.words) for p in patterns], dtype=np.int64)
+        on_norm = np.array([p.on_norm for p in patterns], dtype=bool)
+        second = words[:, min(1, width - 1)]
+        hashes = _hash_start(words[:, 0], second, on_norm, length > 1)
+        order = np.argsort(hashes, kind="stable")
+        distinct, run_start = np.unique(hashes[order], return_index=True)
+        table = HashTable(distinct)
+        self.arrays = PatternArrays(
+            key=np.array([p.key for p in patterns], dtype=np.int64),
+            length=length,
+            on_norm=on_norm,
+            words=words,
+            leading=leading,
+            slots=table.slots,
+            positions=table.positions,
+            mask=table.mask,
+            run_start=run_start.astype(np.int64),
+            run_end=np.append(run_start[1:], len(order)).astype(np.int64),
+            rows=order.astype(np.int64),
+        )
 
     def find(self, tokens: TokenTable) -> Matches:
-        """Every place a key's pattern stands in the doc of ``tokens``, sorted by start."""
-        n = len(tokens.lemma)
-        starts, rows = [], []
-        found_on_lemma = np.full(n, -1, dtype=np.int64)
-        for on_norm, (words, pairs) in self.lookups.items():
-            values = tokens.norm if on_norm else tokens.lemma
-            token, row = words.find(values)
-            if on_norm:  # a key found on its lemma there already need not be listed again
-                keep = found_on_lemma[token] != self.key[row]
-                token, row = token[keep], row[keep]
-            else:
-                found_on_lemma[token] = self.key[row]
-            starts.append(token)
-            rows.append(row)
-            token, row = pairs.find(_hash_pairs(values[:-1], values[1:]))
-            fits = token + self.length[row] <= n
-            token, row = token[fits], row[fits]
-            keep = self._check_words(tokens, token, row)
-            starts.append(token[keep])
-            rows.append(row[keep])
-        start, row = np.concatenate(starts), np.concatenate(rows)
-        order = np.argsort(start, kind="stable")  # merges the sorted runs
-        start, row = start[order], row[order]
-        return Matches(self.key[row], start, start + self.length[row], tokens.sentence[start])
-
-    def _check_words(self, tokens: TokenTable, token: np.ndarray, row: np.ndarray) -> np.ndarray:
-        """Which candidates of several words match in every word (and, on norm, as written or
-        as lemma in every word before the last); one row per candidate, one column per word."""
-        column = np.arange(self.width)
-        length = self.length[row][:, None]
-        inside = column < length
-        at = np.where(inside, token[:, None] + column, 0)
-        on_norm = self.on_norm[row][:, None]
-        values = np.where(on_norm, tokens.norm[at], tokens.lemma[at])
-        keep = ~inside | (values == self.words[row])
-        leading = on_norm & (column < length - 1)
-        allowed = self.leading[row]
-        written, lemma = tokens.lower[at], tokens.lemma[at]
-        keep &= ~leading | (
-            (written == allowed[..., 0])
-            | (written == allowed[..., 1])
-            | (lemma == allowed[..., 0])
-            | (lemma == allowed[..., 1])
-        )
-        return keep.all(axis=1)
+        """Every place a key's pattern stands in the doc of ``tokens``, sorted by start (each
+        key once per span)."""
+        capacity = len(tokens.lemma) + 16
+        while True:  # rarely more than one round: most docs have fewer matches than tokens
+            found = np.empty((3, capacity), dtype=np.int64)
+            count = _find_matches(self.arrays, tokens.lemma, tokens.norm, tokens.lower, found)
+            if count >= 0:
+                key, start, end = found[:, :count]
+                return Matches(key, start, end, tokens.sentence[start])
+            capacity *= 4
 
 
-class HashLookup:
-    """Rows of a table found by a hash: ``find(values)`` gives ``(index, row)`` for every
-    value and every row with that hash."""
-
-    def __init__(self, hashes: np.ndarray, rows: np.ndarray) -> None:
-        order = np.argsort(hashes[rows], kind="stable")
-        ordered = hashes[rows][order]
-        hashes, self.run_start = np.unique(ordered, return_index=True)
-        self.run_end = np.append(self.run_start[1:], len(ordered)).astype(np.int64)
-        self.rows = rows[order]
-        self.first_rows = self.rows[self.run_start]
-        self.shared = self.run_end - self.run_start > 1  # hashes of two rows or more
-        self.table = HashTable(hashes)
-
-    def find(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(index into values, row)`` of every hit, the first row of each hash first."""
-        position = self.table.find(values)
-        index = np.flatnonzero(position >= 0)
-        position = position[index]
-        first = (index, self.first_rows[position])
-        if not self.shared.any():
-            return first
-        more = np.flatnonzero(self.shared[position])
-        owner, row = expand_ranges(self.run_start[position[more]] + 1, self.run_end[position[more]])
-        return np.concatenate([index, index[more[owner]]]), np.concatenate(
-            [first[1], self.rows[row]]
-        )
+def _hash_start(
+    first: np.ndarray, second: np.ndarray, on_norm: np.ndarray, several: np.ndarray
+) -> np.ndarray:
+    """The look-up hash of patterns (or of text positions) by their first word(s)."""
+    kind = on_norm.astype(np.int64) * 2 + several.astype(np.int64)
+    start = np.where(several, first * PAIR_FACTOR + second, first)
+    return start ^ KIND_SALTS[kind]
 
 
-def _hash_pairs(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """One hash for two word hashes (a collision only costs a candidate that is checked)."""
-    return first * PAIR_FACTOR + second
-
-
-def expand_ranges(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For ranges ``low[i]:high[i]``, the owner ``i`` and the index of every element in them.
-
-    >>> expand_ranges(np.array([0, 5, 2]), np.array([2, 5, 3]))
-    (array([0, 0, 2]), array([0, 1, 2]))
-    """
-    counts = high - low
-    owner = np.repeat(np.arange(len(low)), counts)
-    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    return owner, np.repeat(low, counts) + offsets
-
-
-def is_member(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
-    """Which of ``values`` are in ``sorted_unique`` (a sorted array without repeats)."""
-    if len(sorted_unique) == 0:
-        return np.zeros(len(values), dtype=bool)
-    position = np.searchsorted(sorted_unique, values).clip(max=len(sorted_unique) - 1)
-    return sorted_unique[position] == values
+@njit(cache=True)
+def _find_matches(
+    patterns: PatternArrays,
+    lemma: np.ndarray,
+    norm: np.ndarray,
+    lower: np.ndarray,
+    found: np.ndarray,
+) -> int:
+    """Compiled: write ``(key, start, end)`` of every match, by start, into the columns of
+    ``found`` (shape ``(3, capacity)``); return how many, or -1 if they do not fit. At each
+    token: the four look-ups (lemma or norm, one word or two), each candidate checked word by
+    word. (No array variable is reassigned in the loop: that would cost reference counting
+    on every pass.)"""
+    slots, positions, mask = patterns.slots, patterns.positions, patterns.mask
+    run_start, run_end, rows = patterns.run_start, patterns.run_end, patterns.rows
+    words, leading = patterns.words, patterns.leading
+    n, capacity, count = len(lemma), found.shape[1], 0
+    for token in range(n):
+        first_here = count
+        for kind in range(4):
+            on_norm, several = kind >= 2, kind % 2 == 1
+            if several and token + 1 >= n:
+                continue
+            value = norm[token] if on_norm else lemma[token]
+            if several:
+                value = value * PAIR_FACTOR + (norm[token + 1] if on_norm else lemma[token + 1])
+            position = probe(slots, positions, mask, value ^ KIND_SALTS[kind])
+            if position < 0:
+                continue
+            for index in range(run_start[position], run_end[position]):
+                row = rows[index]
+                length = patterns.length[row]
+                if patterns.on_norm[row] != on_norm or (length > 1) != several:
+                    continue  # a salted hash met another kind's (possible, never seen)
+                fits = token + length <= n
+                for column in range(length if fits else 0):
+                    at = token + column
+                    fits = (norm[at] if on_norm else lemma[at]) == words[row, column]
+                    if fits and on_norm and column < length - 1:  # as written or as lemma
+                        written, base = leading[row, column, 0], leading[row, column, 1]
+                        fits = lower[at] == written or lower[at] == base
+                        fits = fits or lemma[at] == written or lemma[at] == base
+                    if not fits:
+                        break
+                key, stop = patterns.key[row], token + length
+                for earlier in range(first_here, count):  # each key once per span
+                    fits = fits and (found[0, earlier] != key or found[2, earlier] != stop)
+                if not fits:
+                    continue
+                if count == capacity:
+                    return -1
+                found[0, count], found[1, count], found[2, count] = key, token, stop
+                count += 1
+    return count

@@ -1,28 +1,29 @@
 """Near patterns: every group of words within a window, in one sentence.
 
 A near rule fires once per sentence where each of its groups has a key: the first occurrence
-of the first group (in text order) whose nearest occurrence of every other group (by start;
-on a tie the earlier, then the shorter) keeps all of them within ``window`` words gives the
-hit.
+of the first group (in text order: by start, then end) whose nearest occurrence of every other
+group (by start; on a tie the earlier, then the shorter) keeps all of them within ``window``
+words gives the hit.
 
 Near groups are made of common words («mål», «for», «får»), so a doc has many more group
-occurrences than places where a rule can fire. The work is therefore done in two steps:
+occurrences than places where a rule can fire. The work is therefore done in two steps, both
+in compiled code called once per sentence by :mod:`thesis_analysis.autocode_rules`:
 
-1. **Which rules are complete in which sentence**: each group of each rule is one bit
-   (a rule's groups share one 64-bit word); a sentence's bits are the OR of its keys' bits,
-   and a rule is complete where all its bits are set.
-2. **Where** — only for the complete (rule, sentence) pairs: the group occurrences of the
-   pair's sentence are gathered, sorted, and each first-group occurrence looks up the nearest
-   occurrence of every other group with ``searchsorted``.
+1. **Which rules are complete in the sentence**: each group of each rule is one bit (a rule's
+   groups share one 64-bit word); the sentence's bits are the OR of its keys' bits, and a rule
+   is complete where all its bits are set.
+2. **Where** — only for the complete rules: the rule's group occurrences in the sentence are
+   gathered, and each first-group occurrence in turn looks for the nearest occurrence of every
+   other group.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
-
-from thesis_analysis.autocode_match import Matches, expand_ranges, is_member
+from numba import njit
 
 WORD_BITS = 64
 
@@ -38,119 +39,74 @@ class NearRule:
     window: int
 
 
+class NearArrays(NamedTuple):
+    """The near rules as arrays, for compiled code.
+
+    ``code``, ``label``, ``window``, ``groups`` (the number of groups) and ``bits`` (the bits
+    of its groups in its 64-bit word) have one entry per rule; the rules of word ``w`` are
+    ``word_ptr[w]:word_ptr[w + 1]``. ``key_bits[k, w]`` has the bits of every group key ``k``
+    belongs to in word ``w``, ``rule_key_groups[r, k]`` bit ``g`` where key ``k`` is in group
+    ``g`` of rule ``r``, and ``anchors[k]`` counts the rules with ``k`` in their first group.
+    """
+
+    code: np.ndarray
+    label: np.ndarray
+    window: np.ndarray
+    groups: np.ndarray
+    bits: np.ndarray
+    word_ptr: np.ndarray
+    key_bits: np.ndarray
+    has_near: np.ndarray
+    rule_key_groups: np.ndarray
+    anchors: np.ndarray
+    width: int
+
+
 class NearTable:
-    """All near rules of a codebook, as bit masks and arrays.
+    """All near rules of a codebook, as bit masks and arrays (:attr:`arrays`).
 
     Parameters
     ----------
     rules : the near rules.
-    n_keys, n_codes : the numbers of keys and codes.
+    n_keys : the number of keys.
     """
 
-    def __init__(self, rules: list[NearRule], n_keys: int, n_codes: int) -> None:
-        self.n_codes = n_codes
-        self.code = np.array([r.code for r in rules], dtype=np.int64)
-        self.label = np.array([r.rule for r in rules], dtype=np.int64)
-        self.window = np.array([r.window for r in rules], dtype=np.int64)
-        self.groups = np.array([len(r.groups) for r in rules], dtype=np.int64)
-        self.width = int(self.groups.max(initial=1))
-        if self.width > WORD_BITS:
-            raise ValueError(f"a near rule has {self.width} groups; at most {WORD_BITS} work")
-        self.word, shift = _pack_rules([len(r.groups) for r in rules])
-        ones = (np.uint64(1) << self.groups.astype(np.uint64)) - np.uint64(1)
-        self.bits = ones << shift  # the bits of each rule's groups in its word
-        n_words = int(self.word.max(initial=0)) + 1
-        self.key_bits = np.zeros((n_keys, n_words), dtype=np.uint64)  # in the packed words
-        self.rule_key_groups = np.zeros((len(rules), n_keys), dtype=np.uint64)  # bit g: group g
+    def __init__(self, rules: list[NearRule], n_keys: int) -> None:
+        groups = np.array([len(r.groups) for r in rules], dtype=np.int64)
+        width = int(groups.max(initial=1))
+        if width > WORD_BITS:
+            raise ValueError(f"a near rule has {width} groups; at most {WORD_BITS} work")
+        word, shift = _pack_rules([len(r.groups) for r in rules])
+        ones = (np.uint64(1) << groups.astype(np.uint64)) - np.uint64(1)
+        n_words = int(word.max(initial=0)) + 1
+        key_bits = np.zeros((n_keys, n_words), dtype=np.uint64)
+        rule_key_groups = np.zeros((len(rules), n_keys), dtype=np.uint64)
+        anchors = np.zeros(n_keys, dtype=np.int64)
         for number, rule in enumerate(rules):
             for group, keys in enumerate(rule.groups):
                 for key in keys:
-                    self.key_bits[key, self.word[number]] |= np.uint64(1) << (shift[number] + group)
-                    self.rule_key_groups[number, key] |= np.uint64(1) << np.uint64(group)
-        self.has_near = self.key_bits.any(axis=1)
-        self.rules_by_word = [np.flatnonzero(self.word == w) for w in range(n_words)]
-
-    def find(
-        self, matches: Matches, n: int, n_sentences: int, excluded: np.ndarray
-    ) -> tuple[np.ndarray, ...]:
-        """Near hits as ``(code, rule, start, end, pieces)``; ``excluded`` holds the sorted
-        ``sentence * n_codes + code`` of codes excluded in a sentence."""
-        relevant = self.has_near[matches.key]
-        key, sentence = matches.key[relevant], matches.sentence[relevant]
-        start, end = matches.start[relevant], matches.end[relevant]
-        pair_sentence, pair_rule = self._find_complete(key, sentence, n_sentences)
-        keep = ~is_member(pair_sentence * self.n_codes + self.code[pair_rule], excluded)
-        pair_sentence, pair_rule = pair_sentence[keep], pair_rule[keep]
-        # The occurrences of each pair's groups: its sentence's matches, by group.
-        pair, index = expand_ranges(
-            np.searchsorted(sentence, pair_sentence, side="left"),
-            np.searchsorted(sentence, pair_sentence, side="right"),
+                    key_bits[key, word[number]] |= np.uint64(1) << (shift[number] + group)
+                    rule_key_groups[number, key] |= np.uint64(1) << np.uint64(group)
+            anchors[list(set(rule.groups[0]))] += 1
+        self.width = width
+        self.arrays = NearArrays(
+            code=np.array([r.code for r in rules], dtype=np.int64),
+            label=np.array([r.rule for r in rules], dtype=np.int64),
+            window=np.array([r.window for r in rules], dtype=np.int64),
+            groups=groups,
+            bits=ones << shift,
+            word_ptr=np.searchsorted(word, np.arange(n_words + 1)).astype(np.int64),
+            key_bits=key_bits,
+            has_near=key_bits.any(axis=1),
+            rule_key_groups=rule_key_groups,
+            anchors=anchors,
+            width=width,
         )
-        bits = self.rule_key_groups[pair_rule[pair], key[index]]
-        members = [np.flatnonzero((bits >> np.uint64(g)) & np.uint64(1)) for g in range(self.width)]
-        entry = np.concatenate(members)
-        group = np.repeat(np.arange(self.width), [len(m) for m in members])
-        place = pair[entry]  # one number per complete (rule, sentence)
-        return self._find_hits(place, group, start[index[entry]], end[index[entry]], pair_rule, n)
-
-    def _find_complete(
-        self, key: np.ndarray, sentence: np.ndarray, n_sentences: int
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """``(sentence, rule)`` of every rule with all groups present in a sentence."""
-        presence = np.zeros((n_sentences, self.key_bits.shape[1]), dtype=np.uint64)
-        if len(key):
-            firsts = np.flatnonzero(np.diff(sentence, prepend=-1))
-            presence[sentence[firsts]] = np.bitwise_or.reduceat(self.key_bits[key], firsts)
-        sentences, rules = [], []
-        for word, members in enumerate(self.rules_by_word):  # one 64-bit word at a time
-            # Every rule has two groups or more, so only sentences with two bits can complete one.
-            candidates = np.flatnonzero(np.bitwise_count(presence[:, word]) >= 2)
-            bits = self.bits[members]
-            found, rule = np.nonzero((presence[candidates, word, None] & bits) == bits)
-            sentences.append(candidates[found])
-            rules.append(members[rule])
-        sentence, rule = np.concatenate(sentences), np.concatenate(rules)
-        order = np.argsort(sentence, kind="stable")
-        return sentence[order], rule[order]
-
-    def _find_hits(
-        self,
-        place: np.ndarray,
-        group: np.ndarray,
-        start: np.ndarray,
-        end: np.ndarray,
-        place_rule: np.ndarray,
-        n: int,
-    ) -> tuple[np.ndarray, ...]:
-        """The first fitting anchor of each place (see the module docstring)."""
-        bucket = place * self.width + group
-        located = bucket * (n + 1) + start
-        order = np.lexsort((end, located))
-        bucket, located, start, end = bucket[order], located[order], start[order], end[order]
-        anchor = np.flatnonzero(bucket % self.width == 0)
-        anchor_place = bucket[anchor] // self.width
-        rule = place_rule[anchor_place]
-        pieces = np.full((len(anchor), self.width, 2), -1, dtype=np.int64)
-        pieces[:, 0, 0], pieces[:, 0, 1] = start[anchor], end[anchor]
-        first, last = start[anchor], end[anchor]
-        for other in range(1, self.width):
-            active = self.groups[rule] > other
-            wanted = anchor_place * self.width + other
-            chosen = _find_nearest(bucket, located, start, wanted, start[anchor], n)
-            chosen_start = np.where(active, start[chosen], first)
-            chosen_end = np.where(active, end[chosen], last)
-            first, last = np.minimum(first, chosen_start), np.maximum(last, chosen_end)
-            pieces[active, other, 0] = chosen_start[active]
-            pieces[active, other, 1] = chosen_end[active]
-        fits = np.flatnonzero(last - first - 1 <= self.window[rule])
-        _, firsts = np.unique(anchor_place[fits], return_index=True)
-        hit = fits[firsts]
-        return self.code[rule[hit]], self.label[rule[hit]], first[hit], last[hit], pieces[hit]
 
 
 def _pack_rules(sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Give each rule ``sizes[r]`` consecutive bits in one 64-bit word; return the word of
-    each rule and the position of its first bit there."""
+    each rule (never decreasing) and the position of its first bit there."""
     words, shifts, word, used = [], [], 0, 0
     for size in sizes:
         if used + size > WORD_BITS:
@@ -161,26 +117,142 @@ def _pack_rules(sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
     return np.array(words, dtype=np.int64), np.array(shifts, dtype=np.uint64)
 
 
-def _find_nearest(
-    bucket: np.ndarray,
-    located: np.ndarray,
+@njit(cache=True)
+def find_near_hits(
+    near: NearArrays,
+    key: np.ndarray,
     start: np.ndarray,
-    wanted: np.ndarray,
-    anchor_start: np.ndarray,
+    end: np.ndarray,
+    sentence: np.ndarray,
+    excluded: np.ndarray,
+    hits: np.ndarray,
+    pieces: np.ndarray,
+    count: int,
+) -> int:
+    """Compiled: write the near hits of a doc's matches (sorted by start) from entry
+    ``count`` on into ``hits`` (rows of code, rule, start, end) and ``pieces``; return the
+    new count. Rules of codes where ``excluded[sentence, code]`` do not fire."""
+    # The arrays are taken out of the NamedTuple once: reading one costs reference counting.
+    code, label, window, groups, bits = near.code, near.label, near.window, near.groups, near.bits
+    word_ptr, key_bits, has_near = near.word_ptr, near.key_bits, near.has_near
+    rule_key_groups = near.rule_key_groups
+    presence = np.zeros(key_bits.shape[1], dtype=np.uint64)
+    located = np.empty(len(key) * near.width + 1, dtype=np.int64)
+    low = 0
+    while low < len(key):
+        high = low
+        while high < len(key) and sentence[high] == sentence[low]:
+            high += 1
+        presence[:] = 0
+        for index in range(low, high):
+            if has_near[key[index]]:
+                for word in range(len(presence)):
+                    presence[word] |= key_bits[key[index], word]
+        for word in range(len(presence)):
+            if presence[word] == 0:
+                continue
+            for rule in range(word_ptr[word], word_ptr[word + 1]):
+                if presence[word] & bits[rule] != bits[rule] or excluded[sentence[low], code[rule]]:
+                    continue
+                n = _locate(
+                    rule_key_groups, rule, groups[rule], key, start, end, low, high, located
+                )
+                span = located[n]  # above every start and end (set by _locate)
+                lowest, highest = _fit(located, n, span, groups[rule], window[rule], pieces, count)
+                if lowest >= 0:
+                    hits[count, 0], hits[count, 1] = code[rule], label[rule]
+                    hits[count, 2], hits[count, 3] = lowest, highest
+                    count += 1
+                else:
+                    pieces[count] = -1  # no anchor fitted: the row is left as unused rows are
+        low = high
+    return count
+
+
+@njit(cache=True)
+def _locate(
+    rule_key_groups: np.ndarray,
+    rule: int,
+    groups: int,
+    key: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    low: int,
+    high: int,
+    located: np.ndarray,
+) -> int:
+    """Write the rule's group occurrences among matches ``low:high`` into ``located`` as
+    ``(group * span + start) * span + end``, sorted; return how many. ``located[count]`` is
+    set to ``span`` (one more than the largest end)."""
+    span = 0
+    for index in range(low, high):
+        span = max(span, end[index] + 1)
+    n = 0
+    for index in range(low, high):
+        member = rule_key_groups[rule, key[index]]
+        for group in range(groups):
+            if (member >> np.uint64(group)) & np.uint64(1):
+                located[n] = (group * span + start[index]) * span + end[index]
+                n += 1
+    located[:n].sort()
+    located[n] = span
+    return n
+
+
+@njit(cache=True)
+def _fit(
+    located: np.ndarray,
     n: int,
-) -> np.ndarray:
-    """Row of the entry of bucket ``wanted`` whose start is nearest ``anchor_start`` (on a
-    tie the earlier, then the shorter); rows are sorted by bucket, start and end, and
-    ``located`` is ``bucket * (n + 1) + start``. Where the bucket is empty, any row (the
-    caller masks those)."""
-    last_row = len(located) - 1
-    position = np.searchsorted(located, wanted * (n + 1) + anchor_start)
-    after = position.clip(max=last_row)
-    has_after = (position <= last_row) & (bucket[after] == wanted)
-    before = (position - 1).clip(min=0)
-    before = np.searchsorted(located, located[before])  # the shortest with that start
-    has_before = (position >= 1) & (bucket[before] == wanted)
-    take_before = has_before & (
-        ~has_after | (anchor_start - start[before] <= start[after] - anchor_start)
-    )
-    return np.where(take_before, before, after)
+    span: int,
+    groups: int,
+    window: int,
+    pieces: np.ndarray,
+    row: int,
+) -> tuple[int, int]:
+    """Try the anchors (group 0, by start and end) in turn; write the pieces of the first
+    whose nearest occurrences of the other groups fit in ``window`` into ``pieces[row]`` and
+    return the token span of all of them (``(-1, -1)`` if none fits)."""
+    squared = span * span
+    anchors_end = _search(located, 0, n, squared)
+    for anchor in range(anchors_end):
+        at = located[anchor] // span % span
+        lowest, highest = at, located[anchor] % span
+        pieces[row, 0, 0], pieces[row, 0, 1] = lowest, highest
+        for group in range(1, groups):
+            chosen = _find_nearest(located, n, span, group, at)
+            first, last = located[chosen] // span % span, located[chosen] % span
+            lowest, highest = min(lowest, first), max(highest, last)
+            pieces[row, group, 0], pieces[row, group, 1] = first, last
+        if highest - lowest - 1 <= window:
+            return lowest, highest
+    return -1, -1
+
+
+@njit(cache=True)
+def _find_nearest(located: np.ndarray, n: int, span: int, group: int, at: int) -> int:
+    """Of the occurrences of ``group`` in sorted ``located[:n]`` (never none), the one whose
+    start is nearest ``at``: the first at or after it or the last before it (on a tie of
+    distance the one before), the shortest of those with that start."""
+    base = group * span * span
+    low, high = _search(located, 0, n, base), _search(located, 0, n, base + span * span)
+    after = _search(located, low, high, base + at * span)
+    if after == low:
+        return after
+    before_start = (located[after - 1] - base) // span
+    before = _search(located, low, after, base + before_start * span)  # its shortest
+    if after == high or at - before_start <= (located[after] - base) // span - at:
+        return before
+    return after
+
+
+@njit(cache=True)
+def _search(values: np.ndarray, low: int, high: int, wanted: int) -> int:
+    """The first index in ``low:high`` of sorted ``values`` whose value is at least
+    ``wanted`` (``high`` if none)."""
+    while low < high:
+        middle = (low + high) // 2
+        if values[middle] < wanted:
+            low = middle + 1
+        else:
+            high = middle
+    return low

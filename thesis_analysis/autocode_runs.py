@@ -5,68 +5,21 @@ from __future__ import annotations
 import codecs
 import csv
 import os
-import re
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from thesis_analysis.autocode import AutoCoder, HitTable
+from thesis_analysis.autocode import AutoCoder
+from thesis_analysis.autocode_summary import encode_csv_lines, summarise, summarise_tables
 from thesis_analysis.codings import CODING_COLUMNS
 from thesis_analysis.errors import InputError
 
 TEXT_CODING_COLUMNS = ["id", "code", "evidence", "rule", "evidence_start", "evidence_end"]
 SNIPPET_LENGTH = 120
-
-
-def summarise_tables(tables: Iterable[HitTable]) -> Iterator[tuple[int, str, str, str, int, int]]:
-    """One summary per text and code, in text and code order.
-
-    Yields ``(text number, code, evidence, rules, start, end)``: the distinct evidence spans
-    in text order joined by `` | `` (for spans found by several rules, the evidence of the
-    alphabetically last rule), the rules that fired, sorted and joined by ``; ``, and the
-    offsets of the first evidence span.
-    """
-    for table in tables:
-        n = len(table.text)
-        if not n:
-            continue
-        # Hits are sorted by text, code, start, end and rule: each (text, code) is a run.
-        new_group = np.ones(n, dtype=bool)
-        new_group[1:] = (table.text[1:] != table.text[:-1]) | (table.code[1:] != table.code[:-1])
-        group = np.cumsum(new_group) - 1
-        firsts = np.flatnonzero(new_group)
-        last_of_span = np.ones(n, dtype=bool)  # the last hit of each span: alphabetically last
-        last_of_span[:-1] = (group[1:] != group[:-1]) | (table.start[1:] != table.start[:-1])
-        last_of_span[:-1] |= table.end[1:] != table.end[:-1]
-        evidence = [table.evidence[i] for i in np.flatnonzero(last_of_span).tolist()]
-        labels = np.unique(group * len(table.rules) + table.rule)  # sorted rule numbers
-        rules = [table.rules[r] for r in (labels % len(table.rules)).tolist()]
-        evidence_end = np.cumsum(np.bincount(group[last_of_span], minlength=len(firsts)))
-        rules_end = np.cumsum(np.bincount(labels // len(table.rules), minlength=len(firsts)))
-        columns = (
-            table.text[firsts].tolist(),
-            table.code[firsts].tolist(),
-            table.start[firsts].tolist(),
-            table.end[firsts].tolist(),
-            evidence_end.tolist(),
-            rules_end.tolist(),
-        )
-        low_evidence = low_rules = 0
-        for text, code, start, end, high_evidence, high_rules in zip(*columns, strict=True):
-            yield (
-                text,
-                table.codes[code],
-                " | ".join(evidence[low_evidence:high_evidence]),
-                "; ".join(rules[low_rules:high_rules]),
-                start,
-                end,
-            )
-            low_evidence, low_rules = high_evidence, high_rules
 
 
 def code_segments(segments: pd.DataFrame, coder: AutoCoder, progress: bool = False) -> pd.DataFrame:
@@ -142,25 +95,18 @@ def code_csv(
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     bar = tqdm(disable=not (progress and sys.stderr.isatty()), unit="text")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(TEXT_CODING_COLUMNS)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write((",".join(TEXT_CODING_COLUMNS) + "\n").encode())
             reader = pd.read_csv(
                 source, dtype=str, keep_default_na=False, encoding="utf-8-sig", chunksize=chunk_size
             )
-            # Rule labels and code ids are the codebook's: quote them only if one needs it.
-            plain_labels = not any(CSV_SPECIAL.search(r) for r in (*coder.rules, *coder.codes))
-            quote_label = (lambda label: label) if plain_labels else quote_csv_field
             for chunk in reader:
-                ids = [quote_csv_field(i) for i in chunk[id_column].tolist()]
-                tables = coder.code_tables(chunk[text_column], texts_per_doc)
-                lines = [
-                    f"{ids[number]},{quote_label(code)},{quote_csv_field(evidence)},"
-                    f"{quote_label(rules)},{start},{end}\n"
-                    for number, code, evidence, rules, start, end in summarise_tables(tables)
-                ]
-                handle.write("".join(lines))
-                written += len(lines)
+                ids = chunk[id_column].tolist()
+                for table in coder.code_tables(chunk[text_column], texts_per_doc):
+                    summary = summarise(table)
+                    texts = ids[table.first_text : table.first_text + table.n_texts]
+                    handle.write(encode_csv_lines(table, summary, texts))
+                    written += summary.n_lines
                 bar.update(len(ids))
         os.replace(tmp_name, target)
     except UnicodeDecodeError:
@@ -179,17 +125,6 @@ def _count(texts: Iterable[str], bar: tqdm) -> Iterator[str]:
     for text in texts:
         bar.update()
         yield text
-
-
-CSV_SPECIAL = re.compile(r'[,"\r\n]')
-
-
-def quote_csv_field(value: str) -> str:
-    """``value`` as a CSV field, quoted only when it must be: as :mod:`csv` quotes it, and
-    also when it holds a carriage return (which :mod:`csv` leaves bare)."""
-    if CSV_SPECIAL.search(value):
-        return '"' + value.replace('"', '""') + '"'
-    return value
 
 
 def check_text_csv(path: Path, id_column: str, text_column: str) -> None:

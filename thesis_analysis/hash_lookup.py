@@ -3,12 +3,14 @@
 spaCy names every string by a 64-bit hash, and the auto-coder and the lemmatizer look up one
 hash per token in a set of a few thousand. ``np.searchsorted`` does that with a binary search
 per value (tens of nanoseconds each); an open-addressing table indexed by the hash's low bits,
-probed with a handful of whole-array operations, takes a few.
+probed with a handful of whole-array operations, takes a few. Compiled code (the auto-coder's
+matching) probes the same table one value at a time with :func:`probe`.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 SPARSE, DENSE = 16, 4  # table slots per hash: few collisions; memory for large sets
 SMALL = 4096  # sets up to this size get the sparse table
@@ -64,3 +66,15 @@ class HashTable:
             going_on = ~hit & (position >= 0)  # an empty slot ends the search
             pending, slot = pending[going_on], slot[going_on]
         return found
+
+
+@njit(cache=True)
+def probe(slots: np.ndarray, positions: np.ndarray, mask: np.uint64, value: np.uint64) -> int:
+    """Compiled: the position of ``value`` in the hashes of the :class:`HashTable` with these
+    ``slots``, ``positions`` and ``mask``, or -1."""
+    slot = value & mask
+    while True:
+        position = positions[slot]
+        if position < 0 or slots[slot] == value:
+            return position
+        slot = (slot + np.uint64(1)) & mask
