@@ -200,6 +200,19 @@ def test_random_texts_agree(
     )
 
 
+def test_long_texts_agree_and_every_text_comes_sorted(
+    coder: AutoCoder, reference: ReferenceCoder, random_texts: list[str]
+) -> None:
+    # Forty random texts as one: far more hits per text than the short texts have.
+    long_texts = [" ".join(random_texts[i : i + 40]) for i in range(0, len(random_texts), 40)]
+    problems = list_mismatches(coder, long_texts, reference.code_texts(long_texts))
+    assert not problems, "\n".join(problems[:3])
+    for hits in [*coder.code_texts(long_texts), *coder.code_texts(random_texts)]:
+        keys = [(h.code, h.start, h.end, h.rule) for h in hits]
+        assert keys == sorted(set(keys))  # by code, start, end, rule; each hit once
+    assert min(len(hits) for hits in coder.code_texts(long_texts)) > 100
+
+
 def change_rules(codebook: Codebook, change: Callable[[Rules], Rules]) -> Codebook:
     """``codebook`` with ``change`` applied to the rules of every code."""
     codes = tuple(dataclasses.replace(c, rules=change(c.rules)) for c in codebook.codes)

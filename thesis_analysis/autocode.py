@@ -17,8 +17,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 
 import numpy as np
+from numba import njit
 from spacy.language import Language
 
+from thesis_analysis.array_kernels import search_part
 from thesis_analysis.autocode_match import Pattern, PatternTable, TokenTable
 from thesis_analysis.autocode_rules import (
     BLOCK,
@@ -225,21 +227,12 @@ class AutoCoder:
             return self._make_table(first, starts, [empty] * 5, pieces, text)
         tokens = self._read_tokens(arrays)
         hits = self._rule_table.apply(self._pattern_table.find(tokens), tokens)
-        char_start = tokens.char_start[hits.start]
-        char_end = tokens.char_end[hits.end - 1]
-        number = np.searchsorted(starts, char_start, side="right") - 1
-        order = np.lexsort((hits.rule, char_end, char_start, hits.code, number))
-        rows = np.stack([number, hits.code, hits.rule, char_start, char_end])[:, order]
-        distinct = np.ones(len(order), dtype=bool)
-        distinct[1:] = (rows[:, 1:] != rows[:, :-1]).any(axis=0)
-        number, code, rule, char_start, char_end = rows[:, distinct]
-        pieces = hits.pieces[order[distinct]]
-        shift = starts[number]
-        used = pieces[..., 0] >= 0
-        pieces[..., 0] = np.where(used, tokens.char_start[pieces[..., 0]] - shift[:, None], -1)
-        pieces[..., 1] = np.where(used, tokens.char_end[pieces[..., 1] - 1] - shift[:, None], -1)
-        columns = [number + first, code, rule, char_start - shift, char_end - shift]
-        return self._make_table(first, starts, columns, pieces, text)
+        columns, pieces = _order_hits(
+            hits.code, hits.rule, hits.start, hits.end, hits.pieces, tokens.char_start,
+            tokens.char_end, starts,
+        )  # fmt: skip
+        columns[0] += first
+        return self._make_table(first, starts, list(columns), pieces, text)
 
     def _make_table(
         self,
@@ -270,3 +263,91 @@ def _list_labels(code: Code) -> list[str]:
     if rules.negation not in (None, "block"):
         labels += [f"negated:{label}" for label in labels]
     return labels + [f"near:{n}" for n in range(len(rules.near))]
+
+
+@njit(cache=True)
+def _order_hits(
+    code: np.ndarray,
+    rule: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    pieces: np.ndarray,
+    char_start: np.ndarray,
+    char_end: np.ndarray,
+    text_start: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Compiled: a doc's hits (token spans) as the rows of a :class:`HitTable` — text
+    number, code, rule, start and end in characters in the text — sorted by text, code,
+    start, end and rule, each hit once; and their ``pieces`` as character spans in the
+    text."""
+    n = len(code)
+    number = np.empty(n, np.int64)
+    for i in range(n):
+        number[i] = search_part(text_start, 0, len(text_start), char_start[start[i]] + 1) - 1
+    order = np.argsort(number, kind="mergesort")
+    bounds = np.searchsorted(number[order], np.arange(len(text_start) + 1))
+    for text in range(len(text_start)):
+        _sort_text_hits(order, bounds[text], bounds[text + 1], code, start, end, rule)
+    rows = np.empty((5, n), np.int64)
+    spans = np.full(pieces.shape, -1, np.int64)
+    count = 0
+    for i in range(n):
+        hit = order[i]
+        if i > 0:  # a repeat of the hit before it?
+            last = order[i - 1]
+            if (number[hit], code[hit], start[hit], end[hit], rule[hit]) == (
+                number[last],
+                code[last],
+                start[last],
+                end[last],
+                rule[last],
+            ):
+                continue
+        shift = text_start[number[hit]]
+        rows[0, count], rows[1, count], rows[2, count] = number[hit], code[hit], rule[hit]
+        rows[3, count] = char_start[start[hit]] - shift
+        rows[4, count] = char_end[end[hit] - 1] - shift
+        for group in range(pieces.shape[1]):
+            if pieces[hit, group, 0] >= 0:
+                spans[count, group, 0] = char_start[pieces[hit, group, 0]] - shift
+                spans[count, group, 1] = char_end[pieces[hit, group, 1] - 1] - shift
+        count += 1
+    return rows[:, :count], spans[:count]
+
+
+@njit(cache=True)
+def _sort_text_hits(
+    order: np.ndarray,
+    low: int,
+    high: int,
+    code: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    rule: np.ndarray,
+) -> None:
+    """Sort the hits ``order[low:high]`` (one text's) by code, start, end and rule: by
+    insertion when they are few, else by one number per hit made of the four."""
+    if high - low <= 16:
+        for i in range(low + 1, high):
+            hit = order[i]
+            j = i
+            while j > low and (code[hit], start[hit], end[hit], rule[hit]) < (
+                code[order[j - 1]],
+                start[order[j - 1]],
+                end[order[j - 1]],
+                rule[order[j - 1]],
+            ):
+                order[j] = order[j - 1]
+                j -= 1
+            order[j] = hit
+        return
+    part = order[low:high].copy()
+    above = end[part].max() + 1
+    spans = start[part] * above + end[part]
+    rank = np.empty(len(part), np.int64)  # of each hit's (start, end) among the text's
+    by_span = np.argsort(spans)
+    for i in range(len(part)):
+        same = i > 0 and spans[by_span[i]] == spans[by_span[i - 1]]
+        rank[by_span[i]] = rank[by_span[i - 1]] if same else i
+    keys = (code[part] * (len(part) + 1) + rank) * (rule[part].max() + 1) + rule[part]
+    order[low:high] = part[np.argsort(keys)]

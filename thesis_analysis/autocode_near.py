@@ -25,6 +25,8 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from thesis_analysis.array_kernels import search_part, sort_part
+
 WORD_BITS = 64
 
 
@@ -194,7 +196,7 @@ def _locate(
             if (member >> np.uint64(group)) & np.uint64(1):
                 located[n] = (group * span + start[index]) * span + end[index]
                 n += 1
-    located[:n].sort()
+    sort_part(located, 0, n)
     located[n] = span
     return n
 
@@ -213,7 +215,7 @@ def _fit(
     whose nearest occurrences of the other groups fit in ``window`` into ``pieces[row]`` and
     return the token span of all of them (``(-1, -1)`` if none fits)."""
     squared = span * span
-    anchors_end = _search(located, 0, n, squared)
+    anchors_end = search_part(located, 0, n, squared)
     for anchor in range(anchors_end):
         at = located[anchor] // span % span
         lowest, highest = at, located[anchor] % span
@@ -234,25 +236,12 @@ def _find_nearest(located: np.ndarray, n: int, span: int, group: int, at: int) -
     start is nearest ``at``: the first at or after it or the last before it (on a tie of
     distance the one before), the shortest of those with that start."""
     base = group * span * span
-    low, high = _search(located, 0, n, base), _search(located, 0, n, base + span * span)
-    after = _search(located, low, high, base + at * span)
+    low, high = search_part(located, 0, n, base), search_part(located, 0, n, base + span * span)
+    after = search_part(located, low, high, base + at * span)
     if after == low:
         return after
     before_start = (located[after - 1] - base) // span
-    before = _search(located, low, after, base + before_start * span)  # its shortest
+    before = search_part(located, low, after, base + before_start * span)  # its shortest
     if after == high or at - before_start <= (located[after] - base) // span - at:
         return before
     return after
-
-
-@njit(cache=True)
-def _search(values: np.ndarray, low: int, high: int, wanted: int) -> int:
-    """The first index in ``low:high`` of sorted ``values`` whose value is at least
-    ``wanted`` (``high`` if none)."""
-    while low < high:
-        middle = (low + high) // 2
-        if values[middle] < wanted:
-            low = middle + 1
-        else:
-            high = middle
-    return low

@@ -102,7 +102,7 @@ def code_csv(
             )
             for chunk in reader:
                 ids = chunk[id_column].tolist()
-                for table in coder.code_tables(chunk[text_column], texts_per_doc):
+                for table in coder.code_tables(chunk[text_column].tolist(), texts_per_doc):
                     summary = summarise(table)
                     texts = ids[table.first_text : table.first_text + table.n_texts]
                     handle.write(encode_csv_lines(table, summary, texts))

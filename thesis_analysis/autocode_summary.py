@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numba import njit
 
+from thesis_analysis.array_kernels import sort_part
 from thesis_analysis.autocode import NEAR_JOINER, HitTable
 
 SPAN_JOINER, RULE_JOINER = " | ", "; "
@@ -91,8 +93,8 @@ def encode_csv_lines(table: HitTable, summary: Summary, ids: list[str]) -> bytes
     source = table.source.encode()
     char_to_byte = _map_chars_to_bytes(np.frombuffer(source, dtype=np.uint8), len(table.source))
     id_bytes, id_ptr = _encode_all(ids)
-    code_bytes, code_ptr = _encode_all(table.codes)
-    rule_bytes, rule_ptr = _encode_all(table.rules)
+    code_bytes, code_ptr = _encode_labels(table.codes)
+    rule_bytes, rule_ptr = _encode_labels(table.rules)
     labels = (code_bytes, code_ptr, rule_bytes, rule_ptr, _JOINERS, _JOINER_ENDS)
     capacity = 256 * summary.n_lines + 2 * len(source) + 2 * len(id_bytes)
     while True:  # rarely more than one round
@@ -112,6 +114,12 @@ def encode_csv_lines(table: HitTable, summary: Summary, ids: list[str]) -> bytes
         if size >= 0:
             return out[:size].tobytes()
         capacity *= 4
+
+
+@lru_cache(maxsize=8)
+def _encode_labels(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_encode_all` of a coder's code ids or rule labels, once per coder."""
+    return _encode_all(labels)
 
 
 def _encode_all(values: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -144,10 +152,13 @@ def _summarise(
             if i == high - 1 or start[i + 1] != start[i] or end[i + 1] != end[i]:
                 span_hits[spans] = i
                 spans += 1
-        ordered = np.sort(rule[low:high])
-        for i in range(len(ordered)):
-            if i == 0 or ordered[i] != ordered[i - 1]:
-                rule_ids[rules] = ordered[i]
+        first = rules
+        for i in range(low, high):
+            rule_ids[first + i - low] = rule[i]
+        sort_part(rule_ids, first, first + high - low)
+        for i in range(first, first + high - low):  # each rule once (compacted in place)
+            if i == first or rule_ids[i] != rule_ids[rules - 1]:
+                rule_ids[rules] = rule_ids[i]
                 rules += 1
         span_ptr[line + 1], rule_ptr[line + 1] = spans, rules
     return line_first[: lines + 1], span_hits[:spans], span_ptr, rule_ids[:rules], rule_ptr
@@ -185,6 +196,7 @@ def _write_lines(
     rule_ids, rule_ptr = line_rules
     text, code, start, end, pieces = hits
     code_bytes, code_ptr, rule_bytes, rule_label_ptr, joiners, joiner_ends = labels
+    order = np.empty(pieces.shape[1], np.int64)
     at = 0
     for line in range(len(line_first) - 1):
         first = line_first[line]
@@ -219,7 +231,16 @@ def _write_lines(
                 at = _put(out, at, source, low, high)
             else:
                 at = _put_near(
-                    out, at, pieces[hit], shift, source, char_to_byte, joiners[: joiner_ends[1]]
+                    out,
+                    at,
+                    pieces,
+                    hit,
+                    shift,
+                    source,
+                    char_to_byte,
+                    joiners,
+                    joiner_ends[1],
+                    order,
                 )
         at = _quote(out, field, at)
         out[at] = COMMA
@@ -243,31 +264,35 @@ def _write_lines(
 def _put_near(
     out: np.ndarray,
     at: int,
-    spans: np.ndarray,
+    pieces: np.ndarray,
+    hit: int,
     shift: int,
     source: np.ndarray,
     char_to_byte: np.ndarray,
-    joiner: np.ndarray,
+    joiners: np.ndarray,
+    joiner_end: int,
+    order: np.ndarray,
 ) -> int:
-    """Write the distinct spans (rows ``(start, end)``, ``-1`` unused) in text order, joined
-    by ``joiner``."""
-    order = np.argsort(spans[:, 0] * (spans[:, 1].max() + 1) + spans[:, 1])
-    written = 0
-    for i in range(len(order)):
-        row = order[i]
-        if spans[row, 0] < 0:
+    """Write the distinct spans of near hit ``hit`` (``pieces[hit]``: rows ``(start,
+    end)``, ``-1`` unused) in text order, joined by ``joiners[:joiner_end]``; ``order`` is
+    scratch space of a row per group."""
+    above = len(char_to_byte)  # more than any offset
+    n = 0
+    for group in range(pieces.shape[1]):
+        if pieces[hit, group, 0] >= 0:
+            order[n] = pieces[hit, group, 0] * above + pieces[hit, group, 1]
+            n += 1
+    sort_part(order, 0, n)
+    for i in range(n):
+        if i > 0 and order[i] == order[i - 1]:
             continue
-        if (
-            i > 0
-            and spans[order[i - 1], 0] == spans[row, 0]
-            and spans[order[i - 1], 1] == spans[row, 1]
-        ):
-            continue
-        if written:
-            at = _put(out, at, joiner, 0, len(joiner))
-        low = char_to_byte[shift + spans[row, 0]]
-        at = _put(out, at, source, low, char_to_byte[shift + spans[row, 1]])
-        written += 1
+        if i > 0:
+            at = _put(out, at, joiners, 0, joiner_end)
+        first, last = (
+            char_to_byte[shift + order[i] // above],
+            char_to_byte[shift + order[i] % above],
+        )
+        at = _put(out, at, source, first, last)
     return at
 
 
