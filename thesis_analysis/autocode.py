@@ -247,12 +247,14 @@ class AutoCoder:
         )
 
     def _read_tokens(self, arrays: TokenArrays) -> TokenTable:
-        starts = arrays.sentence_start  # the first token always starts a sentence
+        negation, sentence, sentence_first = _mark_tokens(
+            arrays.lower, arrays.sentence_start, self._negation_words
+        )
         return TokenTable(
             **{field.name: getattr(arrays, field.name) for field in fields(arrays)},
-            negation=np.isin(arrays.lower, self._negation_words),
-            sentence=np.cumsum(starts) - 1,
-            sentence_first=np.flatnonzero(starts),
+            negation=negation,
+            sentence=sentence,
+            sentence_first=sentence_first,
         )
 
 
@@ -351,3 +353,23 @@ def _sort_text_hits(
         rank[by_span[i]] = rank[by_span[i - 1]] if same else i
     keys = (code[part] * (len(part) + 1) + rank) * (rule[part].max() + 1) + rule[part]
     order[low:high] = part[np.argsort(keys)]
+
+
+@njit(cache=True)
+def _mark_tokens(
+    lower: np.ndarray, sentence_start: np.ndarray, negation_words: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Compiled: which tokens are negation words, the number of each token's sentence and
+    the first token of each sentence (the first token always starts one)."""
+    n = len(lower)
+    negation, sentence = np.zeros(n, np.bool_), np.empty(n, np.int64)
+    firsts = np.empty(n, np.int64)
+    count = 0
+    for i in range(n):
+        for word in negation_words:
+            negation[i] |= lower[i] == word
+        if sentence_start[i]:
+            firsts[count] = i
+            count += 1
+        sentence[i] = count - 1
+    return negation, sentence, firsts[:count].copy()

@@ -1,10 +1,9 @@
-"""Vectorised look-up of 64-bit string hashes in a small fixed set.
+"""Look-up of 64-bit string hashes in a fixed set.
 
 spaCy names every string by a 64-bit hash, and the auto-coder and the lemmatizer look up one
 hash per token in a set of a few thousand. ``np.searchsorted`` does that with a binary search
 per value (tens of nanoseconds each); an open-addressing table indexed by the hash's low bits,
-probed with a handful of whole-array operations, takes a few. Compiled code (the auto-coder's
-matching) probes the same table one value at a time with :func:`probe`.
+probed in compiled code (:func:`probe`, numba), takes a few.
 """
 
 from __future__ import annotations
@@ -50,22 +49,19 @@ class HashTable:
 
     def find(self, values: np.ndarray) -> np.ndarray:
         """The position in ``hashes`` of each of ``values`` (-1 where it is not there)."""
-        slot = (values & self.mask).view(np.int64)
-        position = self.positions[slot]
-        # An empty slot holds position -1, so a value equal to its stored 0 still gives -1.
-        found = np.where(self.slots[slot] == values, position, -1)
-        pending = np.flatnonzero((found < 0) & (position >= 0))  # collided: probe further
-        slot = slot[pending]
-        for _ in range(1, self.probes):
-            if not len(pending):
-                break
-            slot = (slot + 1) & int(self.mask)
-            position = self.positions[slot]
-            hit = self.slots[slot] == values[pending]
-            found[pending[hit]] = position[hit]
-            going_on = ~hit & (position >= 0)  # an empty slot ends the search
-            pending, slot = pending[going_on], slot[going_on]
-        return found
+        values = np.ascontiguousarray(values, dtype=np.uint64)
+        return find_all(self.slots, self.positions, self.mask, values)
+
+
+@njit(cache=True)
+def find_all(
+    slots: np.ndarray, positions: np.ndarray, mask: np.uint64, values: np.ndarray
+) -> np.ndarray:
+    """Compiled: :func:`probe` for each of ``values``."""
+    found = np.empty(len(values), dtype=np.int64)
+    for i in range(len(values)):
+        found[i] = probe(slots, positions, mask, values[i])
+    return found
 
 
 @njit(cache=True)

@@ -57,6 +57,17 @@ class NbLemmas:
     def find_facts(self, orths: np.ndarray) -> np.ndarray:
         """The facts (one row of :data:`FACTS` columns, ``uint64``) of each word of ``orths``,
         registering new words as :meth:`find_lemmas` does."""
+        return self._facts[self.find_rows(orths)]
+
+    @property
+    def facts(self) -> np.ndarray:
+        """The facts table (columns :data:`FACTS`, a row per word type met); rows found by
+        :meth:`find_rows` index it until the next call."""
+        return self._facts
+
+    def find_rows(self, orths: np.ndarray) -> np.ndarray:
+        """The row of :attr:`facts` of each word of ``orths``, registering new words as
+        :meth:`find_lemmas` does."""
         orths = np.ascontiguousarray(orths, dtype=np.uint64)
         rows = self._table.find(orths)
         missing = np.flatnonzero(rows < 0)
@@ -70,7 +81,7 @@ class NbLemmas:
             rows[missing] = np.asarray(found, dtype=np.int64)[where]
             if len(recent) >= max(self.MERGE_AT, len(self._table.hashes) // 4):
                 self._table, self._recent = HashTable(self._orths[: self._count]), {}
-        return self._facts[rows]
+        return rows
 
     def analyse(self, word: str) -> Lemma:
         """The lemmatizer's analysis of one word (lemma, compound head, source)."""

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 import spacy
+from numba import njit
 from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -118,18 +119,44 @@ def read_token_arrays(nlp: Language, doc: Doc) -> TokenArrays:
     tokenizer alone: the components' own look-ups, without writing into the doc (reading two
     columns of a doc costs less than writing two and reading six)."""
     table = doc.to_array([ORTH, SPACY])
-    orths, spaces = table[:, 0], table[:, 1].astype(np.int64)
-    facts = nlp.get_pipe("nb_lemmas").find_facts(orths)
-    length = facts[:, FACTS.index("length")].astype(np.int64)
-    char_end = np.cumsum(length + spaces) - spaces
+    orths = np.ascontiguousarray(table[:, 0])
+    lemmas = nlp.get_pipe("nb_lemmas")
+    rows = lemmas.find_rows(orths)
+    lemma, norm, lower, char_start, char_end = _gather_facts(
+        lemmas.facts, rows, np.ascontiguousarray(table[:, 1])
+    )
     return TokenArrays(
-        lemma=facts[:, FACTS.index("lemma")],
-        norm=facts[:, FACTS.index("norm")],
-        lower=facts[:, FACTS.index("lower")],
+        lemma=lemma,
+        norm=norm,
+        lower=lower,
         sentence_start=nlp.get_pipe("nb_sentences").find_starts(orths),
-        char_start=char_end - length,
+        char_start=char_start,
         char_end=char_end,
     )
+
+
+_LEMMA, _NORM, _LOWER, _LENGTH = (FACTS.index(c) for c in ("lemma", "norm", "lower", "length"))
+
+
+@njit(cache=True)
+def _gather_facts(
+    facts: np.ndarray, rows: np.ndarray, spaces: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Compiled: lemma, norm and lower case of each token from its row of ``facts``
+    (columns :data:`~thesis_analysis.lemma_component.FACTS`), and its character offsets from
+    the lengths and the spaces after the tokens before it."""
+    n = len(rows)
+    lemma, norm, lower = np.empty(n, np.uint64), np.empty(n, np.uint64), np.empty(n, np.uint64)
+    char_start, char_end = np.empty(n, np.int64), np.empty(n, np.int64)
+    at = 0
+    for i in range(n):
+        row = rows[i]
+        lemma[i], norm[i], lower[i] = facts[row, _LEMMA], facts[row, _NORM], facts[row, _LOWER]
+        char_start[i] = at
+        at += np.int64(facts[row, _LENGTH])
+        char_end[i] = at
+        at += np.int64(spaces[i])
+    return lemma, norm, lower, char_start, char_end
 
 
 def pipe_token_arrays(
