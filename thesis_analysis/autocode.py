@@ -282,13 +282,19 @@ def _order_hits(
     number, code, rule, start and end in characters in the text — sorted by text, code,
     start, end and rule, each hit once; and their ``pieces`` as character spans in the
     text."""
-    n = len(code)
+    n, texts = len(code), len(text_start)
     number = np.empty(n, np.int64)
+    bounds = np.zeros(texts + 1, np.int64)  # the hits of text t go to bounds[t]:bounds[t + 1]
     for i in range(n):
-        number[i] = search_part(text_start, 0, len(text_start), char_start[start[i]] + 1) - 1
-    order = np.argsort(number, kind="mergesort")
-    bounds = np.searchsorted(number[order], np.arange(len(text_start) + 1))
-    for text in range(len(text_start)):
+        number[i] = search_part(text_start, 0, texts, char_start[start[i]] + 1) - 1
+        bounds[number[i] + 1] += 1
+    for text in range(texts):
+        bounds[text + 1] += bounds[text]
+    order, filled = np.empty(n, np.int64), bounds.copy()
+    for i in range(n):
+        order[filled[number[i]]] = i
+        filled[number[i]] += 1
+    for text in range(texts):
         _sort_text_hits(order, bounds[text], bounds[text + 1], code, start, end, rule)
     rows = np.empty((5, n), np.int64)
     spans = np.full(pieces.shape, -1, np.int64)
@@ -328,31 +334,57 @@ def _sort_text_hits(
     rule: np.ndarray,
 ) -> None:
     """Sort the hits ``order[low:high]`` (one text's) by code, start, end and rule: by
-    insertion when they are few, else by one number per hit made of the four."""
-    if high - low <= 16:
+    insertion when they are few, else a heap sort."""
+    size = high - low
+    if size <= 16:
         for i in range(low + 1, high):
             hit = order[i]
             j = i
-            while j > low and (code[hit], start[hit], end[hit], rule[hit]) < (
-                code[order[j - 1]],
-                start[order[j - 1]],
-                end[order[j - 1]],
-                rule[order[j - 1]],
-            ):
+            while j > low and _comes_before(hit, order[j - 1], code, start, end, rule):
                 order[j] = order[j - 1]
                 j -= 1
             order[j] = hit
         return
-    part = order[low:high].copy()
-    above = end[part].max() + 1
-    spans = start[part] * above + end[part]
-    rank = np.empty(len(part), np.int64)  # of each hit's (start, end) among the text's
-    by_span = np.argsort(spans)
-    for i in range(len(part)):
-        same = i > 0 and spans[by_span[i]] == spans[by_span[i - 1]]
-        rank[by_span[i]] = rank[by_span[i - 1]] if same else i
-    keys = (code[part] * (len(part) + 1) + rank) * (rule[part].max() + 1) + rule[part]
-    order[low:high] = part[np.argsort(keys)]
+    for root in range(size // 2 - 1, -1, -1):
+        _sift_hits(order, low, root, size, code, start, end, rule)
+    for last in range(size - 1, 0, -1):
+        order[low], order[low + last] = order[low + last], order[low]
+        _sift_hits(order, low, 0, last, code, start, end, rule)
+
+
+@njit(cache=True)
+def _sift_hits(
+    order: np.ndarray,
+    low: int,
+    root: int,
+    size: int,
+    code: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    rule: np.ndarray,
+) -> None:
+    """Restore the heap (last hit on top) ``order[low:low + size]`` below ``root``."""
+    while True:
+        child = 2 * root + 1
+        if child >= size:
+            return
+        right = low + child + 1
+        if child + 1 < size and _comes_before(
+            order[low + child], order[right], code, start, end, rule
+        ):
+            child += 1
+        if not _comes_before(order[low + root], order[low + child], code, start, end, rule):
+            return
+        order[low + root], order[low + child] = order[low + child], order[low + root]
+        root = child
+
+
+@njit(cache=True)
+def _comes_before(
+    a: int, b: int, code: np.ndarray, start: np.ndarray, end: np.ndarray, rule: np.ndarray
+) -> bool:
+    """Whether hit ``a`` sorts before hit ``b`` (by code, start, end, rule)."""
+    return (code[a], start[a], end[a], rule[a]) < (code[b], start[b], end[b], rule[b])
 
 
 @njit(cache=True)
