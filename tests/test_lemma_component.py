@@ -33,3 +33,13 @@ def test_new_words_are_registered_once_and_found_after_a_rebuild(nlp) -> None:
     again = lemmas.find_lemmas(nlp.make_doc(" ".join(reversed(words))).to_array(ORTH))
     assert again.tolist() == first[::-1].tolist()
     assert np.unique(first).size == len(words)
+
+
+def test_a_doc_of_more_new_words_than_the_table_holds_gets_their_own_facts() -> None:
+    from thesis_analysis.nlp import build_pipeline
+
+    nlp = build_pipeline()  # a fresh table of 1,024 rows, which these words overflow
+    words = [f"nyord{n}tellingene" for n in range(3000)]
+    facts = nlp.get_pipe("nb_lemmas").find_facts(nlp.make_doc(" ".join(words)).to_array(ORTH))
+    lengths = facts[:, FACTS.index("length")].tolist()
+    assert lengths == [len(w) for w in words]

@@ -7,8 +7,9 @@ the text's lemmas, for words the lexicon maps elsewhere) and, for compound-aware
 Snowball stem of each word's compound head (``NORM``, set by :mod:`thesis_analysis.nlp`). A
 phrase with ``*`` is found as its parts. The rules themselves are compiled to arrays
 (:mod:`thesis_analysis.autocode_rules`). Texts are coded many at a time as one doc (see
-:func:`~thesis_analysis.nlp.pipe_token_arrays`), and each doc is matched and coded with a few numpy
-operations, so that coding costs little more than reading the text.
+:func:`~thesis_analysis.nlp.pipe_token_arrays`), and each doc is matched, coded and its hits
+ordered by compiled functions (numba) that run over the doc's arrays, so that coding costs
+little more than reading the text.
 """
 
 from __future__ import annotations

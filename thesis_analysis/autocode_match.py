@@ -1,12 +1,13 @@
-"""Finding the codebook's terms and phrases in a doc, with numpy over whole token arrays.
+"""Finding the codebook's terms and phrases in a doc, in one compiled pass over its tokens.
 
 Every distinct term, phrase and exclusion of the codebook is one *key*. A key is found where
 one of its word sequences stands in the text (see :class:`Pattern`): the words' lemmas, the
 words as written compared with the text's lemmas, or — for compound-aware keys — the stemmed
 compound head (``NORM``) of each word, where a phrase's words before the last must still match
-as written or as lemma. Matching works like spaCy's ``PhraseMatcher`` on those attributes, but
-runs as a few numpy operations per doc, so its cost does not grow with the number of matches
-handled in Python (there are none). ``tests/test_autocode_match.py`` builds the two
+as written or as lemma. Matching works like spaCy's ``PhraseMatcher`` on those attributes: at
+each token, one hash look-up per kind of pattern (lemma or norm, one word or the first two)
+gives the candidates, and each is checked word by word, in compiled code (numba), so no
+Python runs per token or per match. ``tests/test_autocode_match.py`` builds the two
 ``PhraseMatcher`` s from the same patterns and checks that both find the same keys at the same
 places.
 """

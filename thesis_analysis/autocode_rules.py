@@ -1,4 +1,4 @@
-"""Applying the codebook's rules to the key matches of one doc, with numpy.
+"""Applying the codebook's rules to the key matches of one doc, in compiled code.
 
 The rule semantics are those of ``docs/codebook-format.md``; everything is per sentence:
 

@@ -57,7 +57,8 @@ class NbLemmas:
     def find_facts(self, orths: np.ndarray) -> np.ndarray:
         """The facts (one row of :data:`FACTS` columns, ``uint64``) of each word of ``orths``,
         registering new words as :meth:`find_lemmas` does."""
-        return self._facts[self.find_rows(orths)]
+        rows = self.find_rows(orths)  # may grow the table: read it after
+        return self._facts[rows]
 
     @property
     def facts(self) -> np.ndarray:

@@ -5,7 +5,7 @@
 ``nb_lemmas`` (:mod:`thesis_analysis.lemma_component`)
     sets ``token.lemma_`` from :mod:`thesis_analysis.lemmas`, and the lexeme's ``norm_`` to the
     Snowball stem of the word's compound head. Both are computed once per word type and kept in
-    a table looked up with one vectorised hash look-up per doc, so no Python runs per token.
+    a table looked up with one compiled hash look-up per doc, so no Python runs per token.
     The auto-coder matches on lemma, lower case and norm.
 ``nb_sentences`` (:mod:`thesis_analysis.sentence_component`)
     sentence boundaries for Norwegian interview text: a sentence ends after ``.``, ``!``, ``?``,
