@@ -1,0 +1,57 @@
+"""Summary lines: the compiled CSV writer gives, byte for byte, what the csv module writes
+from the Python summaries (:func:`summarise_tables`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from thesis_analysis.autocode import AutoCoder
+from thesis_analysis.autocode_summary import encode_csv_lines, summarise, summarise_tables
+from thesis_analysis.codebook import load_codebook
+from thesis_analysis.corpus import load_corpus
+from thesis_analysis.segments import segment_corpus
+
+# Multi-byte characters before, inside and after the evidence; fields the writer must quote.
+DECORATIONS = [
+    ("", ""),
+    ("😊 «", "» – ok"),
+    ('Hun sa, "', '", og gikk.'),
+    ("æøå ÆØÅ ", "\nNy linje med målstyring og telling."),
+]
+
+
+@pytest.fixture(scope="module")
+def coder(nlp, project_root) -> AutoCoder:
+    return AutoCoder(load_codebook(project_root / "codebook.yaml"), nlp)
+
+
+@pytest.fixture(scope="module")
+def texts(nlp, project_root) -> list[str]:
+    segments = segment_corpus(load_corpus(project_root / "transcripts"), nlp)["text"].tolist()
+    return [f"{before}{text}{after}" for text in segments for before, after in DECORATIONS]
+
+
+@pytest.mark.parametrize("texts_per_doc", [1, 64, 1024])
+def test_compiled_lines_equal_the_csv_module_lines(coder, texts, texts_per_doc) -> None:
+    ids = [f'seg,{n}"' if n % 3 == 0 else f"s{n}" for n in range(len(texts))]
+    compiled, expected, near = b"", io.StringIO(), 0
+    writer = csv.writer(expected, lineterminator="\n")
+    for table in coder.code_tables(texts, texts_per_doc):
+        own = ids[table.first_text : table.first_text + table.n_texts]
+        compiled += encode_csv_lines(table, summarise(table), own)
+        for number, code, evidence, rules, start, end in summarise_tables([table]):
+            writer.writerow([ids[number], code, evidence, rules, start, end])
+            near += " … " in evidence
+    assert near > 50  # near evidence (joined pieces) is among them
+    assert compiled.decode() == expected.getvalue()
+    assert compiled.count(b"\n") > 2000
+
+
+def test_a_table_without_hits_writes_nothing(coder) -> None:
+    (table,) = coder.code_tables(["Ingenting å se her.", ""], 64)
+    summary = summarise(table)
+    assert summary.n_lines == 0
+    assert encode_csv_lines(table, summary, ["a", "b"]) == b""
