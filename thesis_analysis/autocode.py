@@ -400,7 +400,9 @@ def _mark_tokens(
     count = 0
     for i in range(n):
         for word in negation_words:
-            negation[i] |= lower[i] == word
+            if lower[i] == word:
+                negation[i] = True
+                break
         if sentence_start[i]:
             firsts[count] = i
             count += 1

@@ -151,8 +151,8 @@ def find_near_hits(
                 for word in range(len(presence)):
                     presence[word] |= key_bits[key[index], word]
         for word in range(len(presence)):
-            if presence[word] == 0:
-                continue
+            if presence[word] & (presence[word] - np.uint64(1)) == 0:
+                continue  # one bit or none: every rule has two groups or more
             for rule in range(word_ptr[word], word_ptr[word + 1]):
                 if presence[word] & bits[rule] != bits[rule] or excluded[sentence[low], code[rule]]:
                     continue

@@ -84,11 +84,15 @@ def summarise_tables(tables: Iterable[HitTable]) -> Iterator[tuple[int, str, str
             )
 
 
-def encode_csv_lines(table: HitTable, summary: Summary, ids: list[str]) -> bytes:
+def encode_csv_lines(
+    table: HitTable, summary: Summary, ids: list[str], capacity: int | None = None
+) -> bytes:
     """The CSV lines of ``summary`` — ``id,code,evidence,rules,start,end`` — as UTF-8 bytes.
 
-    ``ids`` are the ids of the table's texts. Fields are quoted as :func:`quote_csv_field`
-    quotes them (also a bare carriage return, which :mod:`csv` leaves bare).
+    ``ids`` are the ids of the table's texts. Fields are quoted only when they must be, as
+    :mod:`csv` quotes them, and also when they hold a bare carriage return (which :mod:`csv`
+    leaves bare, to the confusion of readers). ``capacity`` is the size of the first output
+    buffer tried (default: enough for nearly every table).
     """
     source = table.source.encode()
     char_to_byte = _map_chars_to_bytes(np.frombuffer(source, dtype=np.uint8), len(table.source))
@@ -96,7 +100,8 @@ def encode_csv_lines(table: HitTable, summary: Summary, ids: list[str]) -> bytes
     code_bytes, code_ptr = _encode_labels(table.codes)
     rule_bytes, rule_ptr = _encode_labels(table.rules)
     labels = (code_bytes, code_ptr, rule_bytes, rule_ptr, _JOINERS, _JOINER_ENDS)
-    capacity = 256 * summary.n_lines + 2 * len(source) + 2 * len(id_bytes)
+    if capacity is None:
+        capacity = 256 * summary.n_lines + 2 * len(source) + 2 * len(id_bytes)
     while True:  # rarely more than one round
         out = np.empty(capacity, dtype=np.uint8)
         size = _write_lines(
@@ -197,21 +202,23 @@ def _write_lines(
     text, code, start, end, pieces = hits
     code_bytes, code_ptr, rule_bytes, rule_label_ptr, joiners, joiner_ends = labels
     order = np.empty(pieces.shape[1], np.int64)
+    longest_rule = 0
+    for rule in range(len(rule_label_ptr) - 1):
+        longest_rule = max(longest_rule, rule_label_ptr[rule + 1] - rule_label_ptr[rule])
     at = 0
     for line in range(len(line_first) - 1):
         first = line_first[line]
         number = text[first]
         shift = text_start[number]
-        # Room for the line: every field twice over (quoting) and the numbers.
-        room = 2 * (id_ptr[number + 1] - id_ptr[number]) + 64
-        room += 2 * (code_ptr[code[first] + 1] - code_ptr[code[first]])
-        for span in range(span_ptr[line], span_ptr[line + 1]):
-            room += 2 * (char_to_byte[shift + end[span_hits[span]]] - char_to_byte[shift])
-            room += 2 * (joiner_ends[3] + pieces.shape[1] * joiner_ends[1])
-        for rule in range(rule_ptr[line], rule_ptr[line + 1]):
-            ru = rule_ids[rule]
-            room += 2 * (rule_label_ptr[ru + 1] - rule_label_ptr[ru] + joiner_ends[3])
-        if at + room > len(out):
+        # Room for the line: every field twice over (quoting), and the numbers.
+        spans, rules = span_ptr[line + 1] - span_ptr[line], rule_ptr[line + 1] - rule_ptr[line]
+        following = text_start[number + 1] if number + 1 < len(text_start) else -1
+        text_bytes = char_to_byte[following] - char_to_byte[shift]
+        room = id_ptr[number + 1] - id_ptr[number]
+        room += code_ptr[code[first] + 1] - code_ptr[code[first]]
+        room += spans * (text_bytes + pieces.shape[1] * joiner_ends[3])
+        room += rules * (longest_rule + joiner_ends[3])
+        if at + 2 * room + 64 > len(out):
             return -1
         field = at
         at = _put(out, at, id_bytes, id_ptr[number], id_ptr[number + 1])
