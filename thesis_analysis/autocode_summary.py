@@ -221,14 +221,10 @@ def _write_lines(
         if at + 2 * room + 64 > len(out):
             return -1
         field = at
-        at = _put(out, at, id_bytes, id_ptr[number], id_ptr[number + 1])
-        at = _quote(out, field, at)
-        out[at] = COMMA
-        field = at = at + 1
-        at = _put(out, at, code_bytes, code_ptr[code[first]], code_ptr[code[first] + 1])
-        at = _quote(out, field, at)
-        out[at] = COMMA
-        field = at = at + 1
+        at = _end_field(out, field, _put(out, at, id_bytes, id_ptr[number], id_ptr[number + 1]))
+        field = at
+        code_end = _put(out, at, code_bytes, code_ptr[code[first]], code_ptr[code[first] + 1])
+        at = field = _end_field(out, field, code_end)  # the evidence field starts here
         for span in range(span_ptr[line], span_ptr[line + 1]):
             if span > span_ptr[line]:
                 at = _put(out, at, joiners, joiner_ends[1], joiner_ends[2])
@@ -238,28 +234,17 @@ def _write_lines(
                 at = _put(out, at, source, low, high)
             else:
                 at = _put_near(
-                    out,
-                    at,
-                    pieces,
-                    hit,
-                    shift,
-                    source,
-                    char_to_byte,
-                    joiners,
-                    joiner_ends[1],
+                    out, at, pieces, hit, shift, source, char_to_byte, joiners, joiner_ends[1],
                     order,
-                )
-        at = _quote(out, field, at)
-        out[at] = COMMA
-        field = at = at + 1
+                )  # fmt: skip
+        at = field = _end_field(out, field, at)  # the rules field starts here
         for rule in range(rule_ptr[line], rule_ptr[line + 1]):
             if rule > rule_ptr[line]:
                 at = _put(out, at, joiners, joiner_ends[2], joiner_ends[3])
             ru = rule_ids[rule]
             at = _put(out, at, rule_bytes, rule_label_ptr[ru], rule_label_ptr[ru + 1])
-        at = _quote(out, field, at)
-        out[at] = COMMA
-        at = _put_number(out, at + 1, start[first])
+        at = _end_field(out, field, at)
+        at = _put_number(out, at, start[first])
         out[at] = COMMA
         at = _put_number(out, at + 1, end[first])
         out[at] = NEWLINE
@@ -310,6 +295,14 @@ def _put(out: np.ndarray, at: int, values: np.ndarray, low: int, high: int) -> i
         out[at] = values[i]
         at += 1
     return at
+
+
+@njit(cache=True)
+def _end_field(out: np.ndarray, field: int, at: int) -> int:
+    """End the field ``out[field:at]``: quote it if it must be, then a comma."""
+    at = _quote(out, field, at)
+    out[at] = COMMA
+    return at + 1
 
 
 @njit(cache=True)
