@@ -82,6 +82,35 @@ def test_code_csv_writes_one_row_per_text_and_code(coder: AutoCoder, tmp_path: P
     ]
 
 
+def test_code_csv_codes_long_texts(coder: AutoCoder, tmp_path: Path) -> None:
+    # 1.2 million characters in one text, and three that together pass the size of a doc.
+    texts = ["Telling er tullete. " * 60_000, "Det er nyttig.", *["Telling. " * 70_000] * 3]
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    pd.DataFrame({"id": list("abcde"), "text": texts}).to_csv(source, index=False)
+    code_csv(source, target, coder, progress=False)
+    out = pd.read_csv(target, keep_default_na=False)
+    assert sorted(zip(out["id"], out["code"], strict=True)) == [
+        ("a", "holdning.kritisk"),
+        ("a", "telling"),
+        ("b", "holdning.positiv"),
+        ("c", "telling"),
+        ("d", "telling"),
+        ("e", "telling"),
+    ]
+    assert out.loc[out["id"] == "e", "evidence"].item().count("Telling") == 70_000
+
+
+def test_code_csv_names_a_text_too_long_to_code(coder, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(coder.nlp, "max_length", 100)
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"id": ["kort", "lang"], "text": ["Telling.", "Telling. " * 20]}).to_csv(
+        source, index=False
+    )
+    with pytest.raises(InputError, match=r"in\.csv: the text of id lang has 180 characters"):
+        code_csv(source, tmp_path / "out.csv", coder, progress=False)
+    assert not (tmp_path / "out.csv").exists()
+
+
 @pytest.mark.parametrize(
     ("content", "words"),
     [

@@ -101,11 +101,12 @@ def code_csv(
                 source, dtype=str, keep_default_na=False, encoding="utf-8-sig", chunksize=chunk_size
             )
             for chunk in reader:
-                ids = chunk[id_column].tolist()
-                for table in coder.code_tables(chunk[text_column].tolist(), texts_per_doc):
+                ids, texts = chunk[id_column].tolist(), chunk[text_column].tolist()
+                _check_lengths(source, ids, texts, coder.nlp.max_length)
+                for table in coder.code_tables(texts, texts_per_doc):
                     summary = summarise(table)
-                    texts = ids[table.first_text : table.first_text + table.n_texts]
-                    handle.write(encode_csv_lines(table, summary, texts))
+                    own_ids = ids[table.first_text : table.first_text + table.n_texts]
+                    handle.write(encode_csv_lines(table, summary, own_ids))
                     written += summary.n_lines
                 bar.update(len(ids))
         os.replace(tmp_name, target)
@@ -118,6 +119,16 @@ def code_csv(
     finally:
         bar.close()
     return written
+
+
+def _check_lengths(source: Path, ids: list[str], texts: list[str], limit: int) -> None:
+    """Raise :class:`InputError` naming the first text longer than ``limit`` characters."""
+    if max(map(len, texts), default=0) > limit:
+        number = next(n for n, text in enumerate(texts) if len(text) > limit)
+        raise InputError(
+            f"{source}: the text of id {ids[number]} has {len(texts[number]):,} characters; "
+            f"at most {limit:,} can be coded as one text — split it into parts"
+        )
 
 
 def _count(texts: Iterable[str], bar: tqdm) -> Iterator[str]:

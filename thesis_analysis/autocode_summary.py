@@ -201,7 +201,8 @@ def _write_lines(
     rule_ids, rule_ptr = line_rules
     text, code, start, end, pieces = hits
     code_bytes, code_ptr, rule_bytes, rule_label_ptr, joiners, joiner_ends = labels
-    order = np.empty(pieces.shape[1], np.int64)
+    groups = pieces.shape[1]
+    order = np.empty(groups, np.int64)
     longest_rule = 0
     for rule in range(len(rule_label_ptr) - 1):
         longest_rule = max(longest_rule, rule_label_ptr[rule + 1] - rule_label_ptr[rule])
@@ -210,14 +211,16 @@ def _write_lines(
         first = line_first[line]
         number = text[first]
         shift = text_start[number]
-        # Room for the line: every field twice over (quoting), and the numbers.
-        spans, rules = span_ptr[line + 1] - span_ptr[line], rule_ptr[line + 1] - rule_ptr[line]
-        following = text_start[number + 1] if number + 1 < len(text_start) else -1
-        text_bytes = char_to_byte[following] - char_to_byte[shift]
+        # Room for the line: every field twice over (quoting), and the numbers. A near hit's
+        # pieces lie inside its span, so each is at most the span's bytes.
         room = id_ptr[number + 1] - id_ptr[number]
         room += code_ptr[code[first] + 1] - code_ptr[code[first]]
-        room += spans * (text_bytes + pieces.shape[1] * joiner_ends[3])
-        room += rules * (longest_rule + joiner_ends[3])
+        for span in range(span_ptr[line], span_ptr[line + 1]):
+            hit = span_hits[span]
+            size = char_to_byte[shift + end[hit]] - char_to_byte[shift + start[hit]]
+            near = pieces[hit, 0, 0] >= 0
+            room += joiner_ends[3] + (groups * (size + joiner_ends[1]) if near else size)
+        room += (rule_ptr[line + 1] - rule_ptr[line]) * (longest_rule + joiner_ends[3])
         if at + 2 * room + 64 > len(out):
             return -1
         field = at

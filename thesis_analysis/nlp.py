@@ -67,14 +67,23 @@ def join_texts(texts: list[str]) -> tuple[str, list[int]]:
     return TEXT_SEPARATOR.join(texts), starts
 
 
-def batch_texts(texts: Iterable[str], size: int) -> Iterator[list[str]]:
-    """``texts`` in lists of ``size`` (the last one shorter)."""
+MAX_TEXT_CHARS = 10_000_000  # the pipeline's max_length: see build_pipeline
+MAX_JOINED_CHARS = 500_000  # texts are joined into docs of at most this many characters
+
+
+def batch_texts(
+    texts: Iterable[str], size: int, max_chars: int = MAX_JOINED_CHARS
+) -> Iterator[list[str]]:
+    """``texts`` in lists of ``size``, or fewer where their characters would pass
+    ``max_chars`` (a longer text is a list of its own)."""
     batch: list[str] = []
+    chars = 0
     for text in texts:
-        batch.append(text)
-        if len(batch) == size:
+        if batch and (len(batch) == size or chars + len(text) > max_chars):
             yield batch
-            batch = []
+            batch, chars = [], 0
+        batch.append(text)
+        chars += len(text) + len(TEXT_SEPARATOR)
     if batch:
         yield batch
 
@@ -187,8 +196,15 @@ def _load_table_once() -> dict[str, str]:
 
 
 def build_pipeline() -> Language:
-    """Build a fresh pipeline: blank ``nb`` tokenizer, our lemmas and sentence boundaries."""
+    """Build a fresh pipeline: blank ``nb`` tokenizer, our lemmas and sentence boundaries.
+
+    spaCy refuses texts over ``max_length`` characters (1,000,000 by default) because its
+    parser and entity recogniser need about 1 GB per 100,000 characters; this pipeline has
+    neither, so the limit is raised to :data:`MAX_TEXT_CHARS` (a text of that length takes
+    a few GB as a doc).
+    """
     nlp = spacy.blank("nb")
+    nlp.max_length = MAX_TEXT_CHARS
     nlp.add_pipe("nb_lemmas")
     nlp.add_pipe("nb_sentences")
     return nlp
