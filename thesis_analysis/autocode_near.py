@@ -139,7 +139,8 @@ def find_near_hits(
     word_ptr, key_bits, has_near = near.word_ptr, near.key_bits, near.has_near
     rule_key_groups = near.rule_key_groups
     presence = np.zeros(key_bits.shape[1], dtype=np.uint64)
-    located = np.empty(len(key) * near.width + 1, dtype=np.int64)
+    located = np.empty(len(key) * near.width, dtype=np.int64)  # scratch for _locate
+    bounds = np.empty(near.width + 1, dtype=np.int64)
     low = 0
     while low < len(key):
         high = low
@@ -156,11 +157,13 @@ def find_near_hits(
             for rule in range(word_ptr[word], word_ptr[word + 1]):
                 if presence[word] & bits[rule] != bits[rule] or excluded[sentence[low], code[rule]]:
                     continue
-                n = _locate(
-                    rule_key_groups, rule, groups[rule], key, start, end, low, high, located
+                span = _locate(
+                    rule_key_groups, rule, groups[rule], key, start, end, low, high, located,
+                    bounds,
+                )  # fmt: skip
+                lowest, highest = _fit(
+                    located, bounds, span, groups[rule], window[rule], pieces, count
                 )
-                span = located[n]  # above every start and end (set by _locate)
-                lowest, highest = _fit(located, n, span, groups[rule], window[rule], pieces, count)
                 if lowest >= 0:
                     hits[count, 0], hits[count, 1] = code[rule], label[rule]
                     hits[count, 2], hits[count, 3] = lowest, highest
@@ -182,29 +185,38 @@ def _locate(
     low: int,
     high: int,
     located: np.ndarray,
+    bounds: np.ndarray,
 ) -> int:
     """Write the rule's group occurrences among matches ``low:high`` into ``located`` as
-    ``(group * span + start) * span + end``, sorted; return how many. ``located[count]`` is
-    set to ``span`` (one more than the largest end)."""
+    ``start * span + end``, group by group (group ``g`` at ``bounds[g]:bounds[g + 1]``), each
+    group sorted; return ``span`` (one more than the largest end)."""
     span = 0
+    bounds[: groups + 1] = 0
     for index in range(low, high):
         span = max(span, end[index] + 1)
-    n = 0
-    for index in range(low, high):
+        member = rule_key_groups[rule, key[index]]
+        for group in range(groups):
+            bounds[group + 1] += (member >> np.uint64(group)) & np.uint64(1)
+    for group in range(groups):
+        bounds[group + 1] += bounds[group]
+    for index in range(low, high):  # in start order, so each group's run is nearly sorted
         member = rule_key_groups[rule, key[index]]
         for group in range(groups):
             if (member >> np.uint64(group)) & np.uint64(1):
-                located[n] = (group * span + start[index]) * span + end[index]
-                n += 1
-    sort_part(located, 0, n)
-    located[n] = span
-    return n
+                located[bounds[group]] = start[index] * span + end[index]
+                bounds[group] += 1
+    for group in range(groups, 0, -1):  # back to the first entry of each group
+        bounds[group] = bounds[group - 1]
+    bounds[0] = 0
+    for group in range(groups):
+        sort_part(located, bounds[group], bounds[group + 1])
+    return span
 
 
 @njit(cache=True)
 def _fit(
     located: np.ndarray,
-    n: int,
+    bounds: np.ndarray,
     span: int,
     groups: int,
     window: int,
@@ -214,15 +226,13 @@ def _fit(
     """Try the anchors (group 0, by start and end) in turn; write the pieces of the first
     whose nearest occurrences of the other groups fit in ``window`` into ``pieces[row]`` and
     return the token span of all of them (``(-1, -1)`` if none fits)."""
-    squared = span * span
-    anchors_end = search_part(located, 0, n, squared)
-    for anchor in range(anchors_end):
-        at = located[anchor] // span % span
+    for anchor in range(bounds[0], bounds[1]):
+        at = located[anchor] // span
         lowest, highest = at, located[anchor] % span
         pieces[row, 0, 0], pieces[row, 0, 1] = lowest, highest
         for group in range(1, groups):
-            chosen = _find_nearest(located, n, span, group, at)
-            first, last = located[chosen] // span % span, located[chosen] % span
+            chosen = _find_nearest(located, bounds[group], bounds[group + 1], span, at)
+            first, last = located[chosen] // span, located[chosen] % span
             lowest, highest = min(lowest, first), max(highest, last)
             pieces[row, group, 0], pieces[row, group, 1] = first, last
         if highest - lowest - 1 <= window:
@@ -231,17 +241,15 @@ def _fit(
 
 
 @njit(cache=True)
-def _find_nearest(located: np.ndarray, n: int, span: int, group: int, at: int) -> int:
-    """Of the occurrences of ``group`` in sorted ``located[:n]`` (never none), the one whose
-    start is nearest ``at``: the first at or after it or the last before it (on a tie of
-    distance the one before), the shortest of those with that start."""
-    base = group * span * span
-    low, high = search_part(located, 0, n, base), search_part(located, 0, n, base + span * span)
-    after = search_part(located, low, high, base + at * span)
+def _find_nearest(located: np.ndarray, low: int, high: int, span: int, at: int) -> int:
+    """Of the occurrences ``located[low:high]`` (one group's, sorted, never none), the one
+    whose start is nearest ``at``: the first at or after it or the last before it (on a tie
+    of distance the one before), the shortest of those with that start."""
+    after = search_part(located, low, high, at * span)
     if after == low:
         return after
-    before_start = (located[after - 1] - base) // span
-    before = search_part(located, low, after, base + before_start * span)  # its shortest
-    if after == high or at - before_start <= (located[after] - base) // span - at:
+    before_start = located[after - 1] // span
+    before = search_part(located, low, after, before_start * span)  # its shortest
+    if after == high or at - before_start <= located[after] // span - at:
         return before
     return after
