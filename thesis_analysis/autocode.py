@@ -399,8 +399,8 @@ def _mark_tokens(
     firsts = np.empty(n, np.int64)
     count = 0
     for i in range(n):
-        for word in negation_words:
-            if lower[i] == word:
+        for j in range(len(negation_words)):
+            if lower[i] == negation_words[j]:
                 negation[i] = True
                 break
         if sentence_start[i]:
