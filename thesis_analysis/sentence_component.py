@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numba import njit
 from spacy.attrs import IS_SPACE, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.strings import StringStore
@@ -25,17 +26,16 @@ class NbSentences:
 
     No Python runs per token or per candidate. What the rules ask of a single word is
     computed once per word type, as the bits of a code (:meth:`_classify`), and a doc's codes
-    are looked up from its ``ORTH`` array (:class:`_WordCodes`). The rules then map to array
-    operations, "the next token that is not …" being :func:`_find_next`:
+    are looked up from its ``ORTH`` array (:class:`_WordCodes`). The rules then run in one
+    compiled pass over the codes, from the last token to the first (:func:`_find_starts`):
 
     * the candidates are sentence-end marks, abbreviations and blank lines (white-space
       tokens holding ``"\\n\\n"``);
-    * a blank line starts a sentence at the next token that is not white space
-      (:func:`_find_starts_after_blank_lines`);
+    * a blank line starts a sentence at the next token that is not white space;
     * after a mark or an abbreviation, closing quotes and brackets, further marks and white
       space are skipped up to a blank line, and the token reached starts a sentence unless it
       starts in lower case; after an abbreviation, only if it starts in upper case and the
-      abbreviation is not one usually followed by a name (:func:`_find_starts_after_marks`).
+      abbreviation is not one usually followed by a name.
 
     Lexeme flags read with ``Doc.to_array`` would do instead of the codes, but each flag
     column costs about as much as the ``ORTH`` column and its look-up together, and the rules
@@ -62,12 +62,7 @@ class NbSentences:
 
     def find_starts(self, orths: np.ndarray) -> np.ndarray:
         """Which tokens start a sentence (``bool``, one per orth of a doc; the first does)."""
-        codes = self._codes.look_up(np.ascontiguousarray(orths, dtype=np.uint64))
-        starts = np.zeros(len(codes), dtype=bool)
-        starts[:1] = True
-        starts[_find_starts_after_blank_lines(codes)] = True
-        starts[_find_starts_after_marks(codes)] = True
-        return starts
+        return _find_starts(self._codes.look_up(np.ascontiguousarray(orths, dtype=np.uint64)))
 
     def _classify(self, text: str) -> int:
         """The code of one word: the ``_WORD_…`` bits of the tests it passes."""
@@ -167,44 +162,31 @@ class _WordCodes:
         self._store(orths, codes)
 
 
-def _has(codes: np.ndarray, bit: int) -> np.ndarray:
-    """Which of ``codes`` have ``bit`` set."""
-    return (codes & bit) != 0
-
-
-def _find_words(codes: np.ndarray, having: int, lacking: int = 0) -> np.ndarray:
-    """Positions of the codes with all the bits of ``having`` and none of ``lacking``."""
-    return np.flatnonzero((codes & (having | lacking)) == having)
-
-
-def _find_next(targets: np.ndarray, positions: np.ndarray, end: int) -> np.ndarray:
-    """For each of ``positions``, the first of the sorted ``targets`` after it, else ``end``."""
-    return np.append(targets, end)[np.searchsorted(targets, positions, side="right")]
-
-
-def _find_starts_after_blank_lines(codes: np.ndarray) -> np.ndarray:
-    """A blank line ends a sentence: the next token that is not white space starts one."""
-    blank_lines = _find_words(codes, _WORD_CANDIDATE | _WORD_SPACE)
-    followers = _find_next(_find_words(codes, 0, _WORD_SPACE), blank_lines, len(codes))
-    return followers[followers < len(codes)]
-
-
-def _find_starts_after_marks(codes: np.ndarray) -> np.ndarray:
-    """The sentences started after sentence-end marks and abbreviations.
-
-    From each mark or abbreviation, closing quotes and brackets, further marks and white space
-    are skipped (a blank line is not); the token reached starts a sentence if it does not start
-    in lower case and, after an abbreviation, if it starts in upper case and the abbreviation
-    is not one usually followed by a name.
-    """
-    marks = _find_words(codes, _WORD_CANDIDATE, _WORD_SPACE)
-    followers = _find_next(_find_words(codes, 0, _WORD_SKIPPED), marks, len(codes))
-    inside = followers < len(codes)
-    marks, followers = marks[inside], followers[inside]
-    mark, follower = codes[marks], codes[followers]
-    keep = (
-        ~_has(mark, _WORD_BEFORE_NAME)
-        & ~_has(follower, _WORD_LOWER_INITIAL)
-        & (_has(mark, _WORD_SENTENCE_END) | _has(follower, _WORD_UPPER_INITIAL))
-    )
-    return followers[keep]
+@njit(cache=True)
+def _find_starts(codes: np.ndarray) -> np.ndarray:
+    """Compiled: which tokens start a sentence, from the tokens' codes (see
+    :class:`NbSentences`). Going backwards, the next token that is not white space and the
+    next that is not skipped after a mark are known at each token."""
+    n = len(codes)
+    starts = np.zeros(n, dtype=np.bool_)
+    next_word = next_unskipped = n
+    for i in range(n - 1, -1, -1):
+        code = codes[i]
+        if code & _WORD_CANDIDATE and code & _WORD_SPACE:  # a blank line
+            if next_word < n:
+                starts[next_word] = True
+        elif code & _WORD_CANDIDATE and next_unskipped < n:  # a mark or an abbreviation
+            follower = codes[next_unskipped]
+            if (
+                not code & _WORD_BEFORE_NAME
+                and not follower & _WORD_LOWER_INITIAL
+                and (code & _WORD_SENTENCE_END or follower & _WORD_UPPER_INITIAL)
+            ):
+                starts[next_unskipped] = True
+        if not code & _WORD_SPACE:
+            next_word = i
+        if not code & _WORD_SKIPPED:
+            next_unskipped = i
+    if n:
+        starts[0] = True
+    return starts
