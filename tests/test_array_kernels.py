@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from thesis_analysis.array_kernels import SMALL, search_part, sort_part
+from thesis_analysis.array_kernels import SMALL, find_run_end, search_part, sort_part
 
 
 @pytest.mark.parametrize("size", [0, 1, 2, 7, SMALL, SMALL + 1, 100, 5000])
@@ -25,3 +25,9 @@ def test_search_part_finds_what_searchsorted_finds(wanted: int, low: int, high: 
     values = np.array([0, 1, 1, 2, 3, 3, 3, 7, 9], dtype=np.int64)
     expected = low + int(np.searchsorted(values[low:high], wanted, side="left"))
     assert search_part(values, low, high, wanted) == expected
+
+
+@pytest.mark.parametrize(("low", "end"), [(0, 2), (2, 3), (3, 6), (6, 7)])
+def test_find_run_end_gives_the_end_of_a_run_of_equal_values(low: int, end: int) -> None:
+    values = np.array([4, 4, 5, 7, 7, 7, 9], dtype=np.int64)
+    assert find_run_end(values, low) == end

@@ -60,3 +60,13 @@ def search_part(values: np.ndarray, low: int, high: int, wanted: int) -> int:
         else:
             high = middle
     return low
+
+
+@njit(cache=True)
+def find_run_end(values: np.ndarray, low: int) -> int:
+    """The end of the run of equal values that starts at ``low`` (the matches of one
+    sentence, say)."""
+    high = low
+    while high < len(values) and values[high] == values[low]:
+        high += 1
+    return high

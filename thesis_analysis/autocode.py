@@ -167,7 +167,7 @@ class AutoCoder:
             elif code.rules.negation:
                 negation[code_number[code.id]] = (FLIP, code_number[code.rules.negation])
         negated = [rule_number.get(f"negated:{rule}", -1) for rule in self.rules]
-        self._pattern_table = PatternTable(self._patterns, len(self._keys))
+        self._pattern_table = PatternTable(self._patterns)
         self._rule_table = RuleTable(
             len(self._keys), len(self.codes), singles, excludes, wild, near, negation, negated
         )

@@ -118,8 +118,7 @@ class PatternTable:
     ones by a hash of their first two words (so a common first word such as «det» does not
     make every «det» a candidate); both kinds, on lemma and on norm, in one hash table."""
 
-    def __init__(self, patterns: list[Pattern], n_keys: int) -> None:
-        self.n_keys = n_keys
+    def __init__(self, patterns: list[Pattern]) -> None:
         width = max((len(p.words) for p in patterns), default=1)
         words = np.zeros((len(patterns), width), dtype=np.uint64)
         leading = np.zeros((len(patterns), width, 2), dtype=np.uint64)

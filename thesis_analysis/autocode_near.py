@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from thesis_analysis.array_kernels import search_part, sort_part
+from thesis_analysis.array_kernels import find_run_end, search_part, sort_part
 
 WORD_BITS = 64
 
@@ -143,9 +143,7 @@ def find_near_hits(
     bounds = np.empty(near.width + 1, dtype=np.int64)
     low = 0
     while low < len(key):
-        high = low
-        while high < len(key) and sentence[high] == sentence[low]:
-            high += 1
+        high = find_run_end(sentence, low)
         presence[:] = 0
         for index in range(low, high):
             if has_near[key[index]]:

@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from thesis_analysis.array_kernels import find_run_end
 from thesis_analysis.autocode_match import Matches, TokenTable
 from thesis_analysis.autocode_near import NearRule, NearTable, find_near_hits
 
@@ -205,9 +206,7 @@ def _apply_plain_rules(
     mode, flip_code, negated_rule = rules.negation_mode, rules.negation_code, rules.negated_rule
     count, low = 0, 0
     while low < len(key):
-        high = low
-        while high < len(key) and sentence[high] == sentence[low]:
-            high += 1
+        high = find_run_end(sentence, low)
         here = sentence[low]
         first_word = sentence_first[here]
         for index in range(low, high):
