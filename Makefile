@@ -35,7 +35,7 @@ test-browser: install
 # the codings or the transcripts), so that the notebook validation compares current outputs.
 notebooks: install
 	$(BIN)/python -c "from thesis_analysis.paths import get_project_paths; \
-	from thesis_analysis.report import refresh_notebooks; print(refresh_notebooks(get_project_paths()))"
+	from thesis_analysis.notebook_report import refresh_notebooks; print(refresh_notebooks(get_project_paths()))"
 
 format: install
 	$(BIN)/ruff format .

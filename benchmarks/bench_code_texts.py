@@ -16,9 +16,9 @@ from pathlib import Path
 
 import spacy
 
-from thesis_analysis.autocode import AutoCoder
-from thesis_analysis.autocode_runs import code_csv
-from thesis_analysis.codebook import load_codebook
+from thesis_analysis.autocode.coder import AutoCoder
+from thesis_analysis.autocode.runs import code_csv
+from thesis_analysis.codebook.model import load_codebook
 
 from common import ROOT, count_words, make_texts, peak_memory_mib, time_pair
 

@@ -10,9 +10,9 @@ import argparse
 
 import spacy
 
-from thesis_analysis.corpus import Turn
-from thesis_analysis.nlp import build_pipeline
-from thesis_analysis.segments import segment_turns
+from thesis_analysis.corpus.records import Turn
+from thesis_analysis.corpus.segments import segment_turns
+from thesis_analysis.nlp.pipeline import build_pipeline
 
 from common import count_words, make_texts, peak_memory_mib, time_pair
 

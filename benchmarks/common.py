@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from thesis_analysis.corpus import load_corpus  # noqa: E402
+from thesis_analysis.corpus.records import load_corpus  # noqa: E402
 
 
 def make_texts(min_words: int, seed: int = 2014, varied: bool = False) -> list[str]:
@@ -24,7 +24,7 @@ def make_texts(min_words: int, seed: int = 2014, varied: bool = False) -> list[s
     a noun ending (``målekort`` + ``tavlemøte`` + ``ene``) — new word types as Norwegian text
     keeps making them, so the tokenizer, lemmatizer and matchers meet unseen words.
     """
-    from thesis_analysis.segments import segment_corpus
+    from thesis_analysis.corpus.segments import segment_corpus
 
     corpus = load_corpus(ROOT / "transcripts")
     sentences = segment_corpus(corpus, informants_only=True)["text"].tolist()

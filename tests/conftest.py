@@ -13,7 +13,7 @@ ROOT = Path(__file__).parent.parent
 @pytest.fixture(scope="session")
 def nlp():
     """The project's pipeline, built once."""
-    from thesis_analysis.nlp import get_pipeline
+    from thesis_analysis.nlp.pipeline import get_pipeline
 
     return get_pipeline()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from thesis_analysis.report import NOTEBOOK_NAME, PARAMETERS_TAG, list_notebooks
+from thesis_analysis.notebook_report import NOTEBOOK_NAME, PARAMETERS_TAG, list_notebooks
 
 ROOT = Path(__file__).parent.parent
 NOTEBOOKS = ROOT / "notebooks"

@@ -17,7 +17,7 @@ from thesis_analysis.errors import InputError
 
 def handle_validate(args: argparse.Namespace) -> int:
     """Check transcripts (and the codebook) and list every problem."""
-    from thesis_analysis.corpus import load_corpus
+    from thesis_analysis.corpus.records import load_corpus
 
     root = Path(args.root)
     folder = root / "transcripts" if (root / "transcripts").is_dir() else root
@@ -25,7 +25,7 @@ def handle_validate(args: argparse.Namespace) -> int:
     problems = [str(p) for p in corpus.problems]
     codebook = Path(args.codebook) if args.codebook else root / "codebook.yaml"
     if codebook.is_file():
-        from thesis_analysis.codebook import validate_codebook
+        from thesis_analysis.codebook.model import validate_codebook
 
         problems += validate_codebook(codebook)
     for line in problems:
@@ -39,7 +39,7 @@ def handle_validate(args: argparse.Namespace) -> int:
 
 def handle_import(args: argparse.Namespace) -> int:
     """Convert .docx/.txt/.vtt/.srt transcripts into the project format."""
-    from thesis_analysis.importers import run_import
+    from thesis_analysis.corpus.importers import run_import
 
     written = run_import(
         [Path(p) for p in args.files],
@@ -58,7 +58,7 @@ def handle_import(args: argparse.Namespace) -> int:
 
 def handle_code(args: argparse.Namespace) -> int:
     """Auto-code the corpus into codings/auto.csv."""
-    from thesis_analysis.pipeline import run_code
+    from thesis_analysis.workflow import run_code
 
     print(run_code(Path(args.root), progress=True))
     return 0
@@ -66,7 +66,7 @@ def handle_code(args: argparse.Namespace) -> int:
 
 def handle_code_texts(args: argparse.Namespace) -> int:
     """Auto-code any CSV of texts into a long CSV of (id, code, evidence)."""
-    from thesis_analysis.pipeline import run_code_texts
+    from thesis_analysis.workflow import run_code_texts
 
     print(
         run_code_texts(
@@ -78,7 +78,7 @@ def handle_code_texts(args: argparse.Namespace) -> int:
 
 def handle_evaluate(args: argparse.Namespace) -> int:
     """Compare the auto-coder (and a naive baseline) with the hand coding."""
-    from thesis_analysis.pipeline import run_evaluate
+    from thesis_analysis.workflow import run_evaluate
 
     print(run_evaluate(Path(args.root)))
     return 0
@@ -86,7 +86,7 @@ def handle_evaluate(args: argparse.Namespace) -> int:
 
 def handle_agreement(args: argparse.Namespace) -> int:
     """Agreement statistics of any long (unit, coder, value) table."""
-    from thesis_analysis.agreement_cli import run_agreement
+    from thesis_analysis.reliability.agreement_file import run_agreement
 
     print(
         run_agreement(
@@ -98,7 +98,7 @@ def handle_agreement(args: argparse.Namespace) -> int:
 
 def handle_reliability(args: argparse.Namespace) -> int:
     """Agreement between the coders in codings/, per code, and the disagreements."""
-    from thesis_analysis.pipeline import run_reliability_command
+    from thesis_analysis.workflow import run_reliability_command
 
     print(run_reliability_command(Path(args.root)))
     return 0
@@ -106,7 +106,7 @@ def handle_reliability(args: argparse.Namespace) -> int:
 
 def handle_links(args: argparse.Namespace) -> int:
     """Write the indicator evidence table."""
-    from thesis_analysis.pipeline import run_links
+    from thesis_analysis.workflow import run_links
 
     print(run_links(Path(args.root)))
     return 0
@@ -114,7 +114,7 @@ def handle_links(args: argparse.Namespace) -> int:
 
 def handle_run(args: argparse.Namespace) -> int:
     """The whole analysis: tables, figures, notebooks and the HTML report into results/."""
-    from thesis_analysis.pipeline import run_all
+    from thesis_analysis.workflow import run_all
 
     print(run_all(Path(args.root), execute_notebooks=not args.no_notebooks))
     return 0
@@ -122,7 +122,7 @@ def handle_run(args: argparse.Namespace) -> int:
 
 def handle_export_qdpx(args: argparse.Namespace) -> int:
     """Export the project as a REFI-QDA .qdpx file."""
-    from thesis_analysis.refi_cli import run_export_qdpx
+    from thesis_analysis.refi.commands import run_export_qdpx
 
     print(run_export_qdpx(Path(args.root), Path(args.out)))
     return 0
@@ -130,7 +130,7 @@ def handle_export_qdpx(args: argparse.Namespace) -> int:
 
 def handle_export_qdc(args: argparse.Namespace) -> int:
     """Export the codebook as a REFI-QDA .qdc file."""
-    from thesis_analysis.refi_cli import run_export_qdc
+    from thesis_analysis.refi.commands import run_export_qdc
 
     print(run_export_qdc(Path(args.root), Path(args.out)))
     return 0
@@ -138,7 +138,7 @@ def handle_export_qdc(args: argparse.Namespace) -> int:
 
 def handle_import_qdpx(args: argparse.Namespace) -> int:
     """Import a REFI-QDA .qdpx project into a project folder."""
-    from thesis_analysis.refi_cli import run_import_qdpx
+    from thesis_analysis.refi.commands import run_import_qdpx
 
     print(run_import_qdpx(Path(args.input), Path(args.into), args.force, args.positions))
     return 0
@@ -146,7 +146,7 @@ def handle_import_qdpx(args: argparse.Namespace) -> int:
 
 def handle_import_qdc(args: argparse.Namespace) -> int:
     """Import a REFI-QDA .qdc codebook into a project folder."""
-    from thesis_analysis.refi_cli import run_import_qdc
+    from thesis_analysis.refi.commands import run_import_qdc
 
     print(run_import_qdc(Path(args.input), Path(args.into), args.force))
     return 0

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from thesis_analysis.codings import load_coder_file
+from thesis_analysis.coding.files import load_coder_file
 
 try:
     from playwright.sync_api import expect

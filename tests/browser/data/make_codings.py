@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from thesis_analysis.codebook import load_codebook
-from thesis_analysis.coding_store import CodingStore
-from thesis_analysis.corpus import load_corpus
+from thesis_analysis.codebook.model import load_codebook
+from thesis_analysis.coding.store import CodingStore
+from thesis_analysis.corpus.records import load_corpus
+from thesis_analysis.corpus.segments import segment_corpus
 from thesis_analysis.paths import ProjectPaths
-from thesis_analysis.segments import segment_corpus
 
 PROJECT = ProjectPaths(Path(__file__).parent / "project")
 CODINGS = {

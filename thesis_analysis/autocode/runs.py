@@ -1,0 +1,165 @@
+"""Running the auto-coder over segments (the corpus) or over a CSV of texts (streaming)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from thesis_analysis.autocode.coder import AutoCoder
+from thesis_analysis.autocode.summary import encode_csv_lines, summarise, summarise_tables
+from thesis_analysis.coding.files import CODING_COLUMNS
+from thesis_analysis.errors import InputError
+
+TEXT_CODING_COLUMNS = ["id", "code", "evidence", "rule", "evidence_start", "evidence_end"]
+SNIPPET_LENGTH = 120
+
+
+def code_segments(segments: pd.DataFrame, coder: AutoCoder, progress: bool = False) -> pd.DataFrame:
+    """Code every segment; one row per segment and code.
+
+    Parameters
+    ----------
+    segments : the segments table of :func:`thesis_analysis.corpus.segments.segment_corpus`.
+    coder : the auto-coder.
+    progress : show a progress bar (only when standard error is a terminal).
+
+    Returns
+    -------
+    DataFrame with :data:`CODING_COLUMNS`: ``segment_id``, ``code``, ``coder`` (``auto``),
+    ``start``/``end`` (the segment's offsets in the transcript body), ``snippet`` (the
+    segment's text, shortened), ``memo`` (empty), ``segment_hash``, ``rule`` (the rules that
+    fired, ``; ``-separated), ``evidence`` (the matched words, `` | ``-separated),
+    ``evidence_start``/``evidence_end`` (body offsets of the first evidence) and ``codebook``
+    (the codebook's short hash). Sorted by segment id and code.
+    """
+    rows = []
+    texts = segments["text"].tolist()
+    bar = tqdm(total=len(texts), disable=not (progress and sys.stderr.isatty()), unit="seg")
+    records = list(
+        segments[["segment_id", "start", "end", "text", "segment_hash"]].itertuples(index=False)
+    )
+    short_hash = coder.codebook.short_hash()
+    summaries = summarise_tables(coder.code_tables(_count(texts, bar)))
+    for number, code, evidence, rules, start, end in summaries:
+        record = records[number]
+        rows.append(
+            (
+                record.segment_id,
+                code,
+                coder.coder,
+                record.start,
+                record.end,
+                record.text[:SNIPPET_LENGTH],
+                "",
+                record.segment_hash,
+                rules,
+                evidence,
+                record.start + start,
+                record.start + end,
+                short_hash,
+            )
+        )
+    bar.close()
+    frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
+    return frame.sort_values(["segment_id", "code"], ignore_index=True)
+
+
+def code_csv(
+    source: Path,
+    target: Path,
+    coder: AutoCoder,
+    id_column: str = "id",
+    text_column: str = "text",
+    chunk_size: int = 4096,
+    progress: bool = True,
+    texts_per_doc: int = 1024,
+) -> int:
+    """Code a CSV of texts into a long CSV, streaming in chunks; return the rows written.
+
+    The output has :data:`TEXT_CODING_COLUMNS`: one row per text and code (texts with no code
+    have no row); offsets are into the text. It is written to a temporary file beside
+    ``target`` and moved into place at the end, so a failed run leaves no half file.
+    """
+    source, target = Path(source), Path(target)
+    check_text_csv(source, id_column, text_column)
+    written = 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    bar = tqdm(disable=not (progress and sys.stderr.isatty()), unit="text")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write((",".join(TEXT_CODING_COLUMNS) + "\n").encode())
+            reader = pd.read_csv(
+                source, dtype=str, keep_default_na=False, encoding="utf-8-sig", chunksize=chunk_size
+            )
+            for chunk in reader:
+                ids, texts = chunk[id_column].tolist(), chunk[text_column].tolist()
+                _check_lengths(source, ids, texts, coder.nlp.max_length)
+                for table in coder.code_tables(texts, texts_per_doc):
+                    summary = summarise(table)
+                    own_ids = ids[table.first_text : table.first_text + table.n_texts]
+                    handle.write(encode_csv_lines(table, summary, own_ids))
+                    written += summary.n_lines
+                bar.update(len(ids))
+        os.replace(tmp_name, target)
+    except UnicodeDecodeError:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise InputError(f"{source}: not UTF-8 further down the file; save it as UTF-8") from None
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    finally:
+        bar.close()
+    return written
+
+
+def _check_lengths(source: Path, ids: list[str], texts: list[str], limit: int) -> None:
+    """Raise :class:`InputError` naming the first text longer than ``limit`` characters."""
+    if max(map(len, texts), default=0) > limit:
+        number = next(n for n, text in enumerate(texts) if len(text) > limit)
+        raise InputError(
+            f"{source}: the text of id {ids[number]} has {len(texts[number]):,} characters; "
+            f"at most {limit:,} can be coded as one text — split it into parts"
+        )
+
+
+def _count(texts: Iterable[str], bar: tqdm) -> Iterator[str]:
+    """``texts``, updating the progress bar as each one is taken."""
+    for text in texts:
+        bar.update()
+        yield text
+
+
+def check_text_csv(path: Path, id_column: str, text_column: str) -> None:
+    """Raise :class:`InputError` unless ``path`` is a non-empty UTF-8 CSV with both columns."""
+    if not path.is_file():
+        raise InputError(
+            f"{path}: no such file; give a CSV with columns {id_column}, {text_column}"
+        )
+    with path.open("rb") as handle:
+        raw = handle.read(1 << 20)
+    if not raw.strip():
+        raise InputError(f"{path}: the file is empty; give a CSV with a header row")
+    try:
+        header = codecs.getincrementaldecoder("utf-8-sig")().decode(raw).split("\n", 1)[0]
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}:{line}: not UTF-8 (cp1252/latin-1?); save it as UTF-8, e.g. "
+            "`iconv -f cp1252 -t utf-8 IN > OUT`"
+        ) from None
+    columns = next(csv.reader([header]))
+    missing = [c for c in (id_column, text_column) if c not in columns]
+    if missing:
+        raise InputError(
+            f"{path}:1: no column {', '.join(missing)}; the columns are {', '.join(columns)} — "
+            "name them with --id-column/--text-column"
+        )

@@ -1,0 +1,2 @@
+"""The codebook: its frozen records, loading from YAML, and validation with the line of every
+problem."""

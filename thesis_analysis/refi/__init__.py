@@ -1,0 +1,1 @@
+"""REFI-QDA exchange (.qdpx projects and .qdc codebooks): hardened reading, import, export."""
