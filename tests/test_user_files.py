@@ -20,7 +20,7 @@ def write(tmp_path: Path, content: bytes) -> Path:
     ("content", "message"),
     [
         (b"", r"in\.csv:1: the file is empty"),
-        (b"id,text\n1,\"open\n2,b\n", r"in\.csv:2: .*quote"),
+        (b'id,text\n1,"open\n2,b\n', r"in\.csv:2: .*quote"),
         (b"id,text\n1,a\n2,b,c\n", r"in\.csv:3: 3 fields, expected 2"),
         ("id,text\n1,Målet\n".encode("cp1252"), r"in\.csv:2: not UTF-8 .*cp1252.*iconv"),
         (b"nr,tekst\n1,a\n", r"in\.csv:1: no column id, text; the columns present are nr, tekst"),
