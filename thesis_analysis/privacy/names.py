@@ -119,7 +119,10 @@ def classify_group(
     initial = is_sentence_initial(text, first.start)
     if initial and first.genitive:
         words[0] = first = Word(first.start, first.end + 1, first.text + "s", False, False)
-    if initial and is_ordinary(first.text, lexicon):
+    if initial and len(words) > 1 and not (first.person or first.place):
+        words = words[1:]
+        initial = False
+    elif initial and is_ordinary(first.text, lexicon):
         rest_named = any(w.person for w in words[1:])
         followed = len(words) == 1 and next_word(text, first.end) in SPEECH_VERBS
         if not (first.person and (rest_named or followed)):

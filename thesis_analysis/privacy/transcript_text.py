@@ -82,7 +82,7 @@ def list_provenance_ranges(text: str, start: int, end: int) -> list[tuple[int, i
         line_end = text.find("\n", position, end)
         line_end = end if line_end == -1 else line_end
         line = text[position:line_end]
-        if line.strip() and not line[0] in " \t":
+        if line.strip() and line[0] not in " \t":
             break
         value_end = line_end
         position = line_end + 1
