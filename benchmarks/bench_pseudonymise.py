@@ -19,13 +19,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from common import ROOT, peak_memory_mib
-
 from thesis_analysis.privacy.config import ProjectLists, load_name_lists
 from thesis_analysis.privacy.detect import Detector
 from thesis_analysis.privacy.findings import KINDS
 from thesis_analysis.privacy.lexicon import load_lexicon
 from thesis_analysis.privacy.placeholders import PlaceholderMap
+
+from common import ROOT, peak_memory_mib
 
 PLANTED = ROOT / "tests" / "data" / "privacy" / "planted.jsonl"
 TARGET_WORDS = 1_000_000

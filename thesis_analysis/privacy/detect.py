@@ -27,6 +27,8 @@ PLACE_BEFORE_NOUN = re.compile(
     rf"(?<![\w-])({CAPWORD}) (?:kommune|fylke|fylkeskommune|kommun|bydel)(?![\w-])"
 )
 PLACE_AFTER_NOUN = re.compile(rf"(?<![\w-])[Bb]ydel(?:en)? ({CAPRUN})")
+PLACE_HINT = re.compile(r"kommun|fylke|ydel")
+INSTITUTION_HINT = re.compile(r"Sykeh|Sjukeh|Universitets|Helse ")
 
 
 @dataclass(frozen=True)
@@ -100,17 +102,18 @@ class Detector:
             for m in self.phrases.finditer(text):
                 kind = self.lists.phrases[m.group()]
                 found.append(Finding(kind, m.start(), m.end(), m.group(), "phrase list"))
-        for m in NAV_OFFICE.finditer(text):
+        for m in NAV_OFFICE.finditer(text) if "NAV " in text or "Nav " in text else ():
             if self.is_name_like(m.group(1).split(" ")[0]):
                 found.append(Finding("ARBEIDSSTED", m.start(), m.end(), m.group(), "NAV + place"))
-        for m in INSTITUTION_FIRST.finditer(text):
+        for m in INSTITUTION_FIRST.finditer(text) if INSTITUTION_HINT.search(text) else ():
             found.append(Finding("ARBEIDSSTED", m.start(), m.end(), m.group(), "institution"))
         for m in self.before_institution.finditer(text):
             start = self.trim_sentence_start(text, m.start(1), m.end(1))
             if start is not None:
                 found.append(Finding("ARBEIDSSTED", start, m.end(), text[start : m.end()],
                                      "name + institution"))
-        for pattern in (PLACE_BEFORE_NOUN, PLACE_AFTER_NOUN):
+        patterns = (PLACE_BEFORE_NOUN, PLACE_AFTER_NOUN) if PLACE_HINT.search(text) else ()
+        for pattern in patterns:
             for m in pattern.finditer(text):
                 start = self.trim_sentence_start(text, m.start(1), m.end(1))
                 if start is not None:

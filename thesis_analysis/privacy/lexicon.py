@@ -22,10 +22,12 @@ class Lexicon:
     ----------
     ordinary : common words: stop words, inflecting lemmas' forms, the listed common words.
     known : every form of the lemma table (including proper nouns).
+    stop : the stop words (pronouns and other closed-class words: ``Vi sendte`` is no name).
     """
 
     ordinary: frozenset[str]
     known: frozenset[str]
+    stop: frozenset[str] = frozenset()
 
 
 def load_lemma_forms() -> tuple[dict[str, str], frozenset[str]]:
@@ -42,7 +44,7 @@ def build_lexicon(
     forms_per_lemma = Counter(table.values())
     ordinary = {form for form, lemma in table.items() if forms_per_lemma[lemma] >= MIN_FORMS}
     ordinary |= stop_words | ordinary_words
-    return Lexicon(frozenset(ordinary), frozenset(table) | frozenset(ordinary))
+    return Lexicon(frozenset(ordinary), frozenset(table) | frozenset(ordinary), stop_words)
 
 
 def load_lexicon(ordinary_words: frozenset[str]) -> Lexicon:

@@ -124,7 +124,11 @@ def classify_group(
         initial = False
     elif initial and is_ordinary(first.text, lexicon):
         rest_named = any(w.person for w in words[1:])
-        followed = len(words) == 1 and next_word(text, first.end) in SPEECH_VERBS
+        followed = (
+            len(words) == 1
+            and first.text.lower() not in lexicon.stop
+            and next_word(text, first.end) in SPEECH_VERBS
+        )
         if not (first.person and (rest_named or followed)):
             words = words[1:]
             initial = False

@@ -40,8 +40,10 @@ STREET_SUFFIX = (
 )
 ADDRESS = re.compile(
     rf"(?<![\w-])((?:{CAPWORD}\s+){{0,3}}(?:[\w'’-]*?(?:{STREET_SUFFIX})))"
-    r"\s+(\d{1,4}(?:\s?[A-Za-z](?![\w]))?)(?:,?\s+\d{4}\s+" + CAPWORD + r")?(?![\w])"
+    r"\s+(\d{1,4}(?:[A-Za-z](?![\w]))?)(?:,?\s+\d{4}\s+" + CAPWORD + r")?(?![\w])"
 )
+STREET_NUMBER = re.compile(rf"(?:{STREET_SUFFIX})\s+\d")
+DIGIT = re.compile(r"\d")
 NOT_AFTER_STREET = re.compile(
     r"\s+(?:år|ganger|gonger|dager|dagar|uker|veker|prosent|kroner|timer|timar|minutter"
     r"|måneder|månader|personer|brukere|brukarar|stk|km|meter)\b"
@@ -70,8 +72,10 @@ def is_valid_fnr(digits: str) -> bool:
 def find_pattern_findings(text: str, lexicon_ordinary: frozenset[str]) -> list[Finding]:
     """Every number, e-mail, birth date and street address in ``text`` (may overlap)."""
     found: list[Finding] = []
-    for match in EMAIL.finditer(text):
-        found.append(Finding("EPOST", match.start(), match.end(), match.group(), "pattern"))
+    if "@" in text:
+        found += find_emails(text)
+    if DIGIT.search(text) is None:
+        return found
     for match in FNR.finditer(text):
         if is_valid_fnr(match.group(1) + match.group(2)):
             found.append(
@@ -80,10 +84,11 @@ def find_pattern_findings(text: str, lexicon_ordinary: frozenset[str]) -> list[F
     for match in PHONE.finditer(text):
         if not looks_like_years(match.group()):
             found.append(Finding("TELEFON", match.start(), match.end(), match.group(), "pattern"))
-    for match in BIRTH_DATE.finditer(text):
+    lower = text.lower()
+    for match in BIRTH_DATE.finditer(text) if "fød" in lower or "f." in lower else ():
         start, end = match.span(1)
         found.append(Finding("DATO", start, end, match.group(1), "birth date"))
-    for match in ADDRESS.finditer(text):
+    for match in ADDRESS.finditer(text) if STREET_NUMBER.search(text) else ():
         street = match.group(1)
         if not street[:1].isupper() or NOT_AFTER_STREET.match(text, match.end(2)):
             continue
@@ -91,6 +96,13 @@ def find_pattern_findings(text: str, lexicon_ordinary: frozenset[str]) -> list[F
             continue
         found.append(Finding("ADRESSE", match.start(), match.end(), match.group(), "street"))
     return found
+
+
+def find_emails(text: str) -> list[Finding]:
+    """Every e-mail address in ``text``."""
+    return [
+        Finding("EPOST", m.start(), m.end(), m.group(), "pattern") for m in EMAIL.finditer(text)
+    ]
 
 
 def looks_like_years(number: str) -> bool:
