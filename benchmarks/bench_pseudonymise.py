@@ -14,6 +14,7 @@ loaded before the clock starts (once a run). Usage: ``python benchmarks/bench_ps
 from __future__ import annotations
 
 import json
+import os
 import random
 import time
 from collections import Counter
@@ -102,7 +103,7 @@ def main() -> None:
         print_scores(name, score(half, detector), len(half), sum(not r["spans"] for r in half))
     texts = make_texts(records, TARGET_WORDS)
     words = sum(len(t.split()) for t in texts)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     mapping = PlaceholderMap()
     count = 0
     for text in texts:
@@ -110,8 +111,11 @@ def main() -> None:
             mapping.get_placeholder(finding.kind, finding.text)
             count += 1
     seconds = time.perf_counter() - start
-    print(f"\nspeed: {words:,} words in {len(texts):,} texts, {seconds:.2f} s, "
-          f"{words / seconds:,.0f} words/s, {count:,} findings")
+    cpu = time.process_time() - cpu_start
+    print(f"\nspeed: {words:,} words in {len(texts):,} texts, {seconds:.2f} s wall, "
+          f"{words / seconds:,.0f} words/s; {cpu:.2f} s CPU, {words / cpu:,.0f} words/s "
+          f"(CPU time is what other load on the machine does not inflate); {count:,} findings")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"peak memory: {peak_memory_mib():.0f} MiB")
 
 
