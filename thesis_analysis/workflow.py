@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from thesis_analysis.codebook.model import load_codebook
 from thesis_analysis.corpus.records import informants_to_frame
 from thesis_analysis.paths import ProjectPaths
 from thesis_analysis.project import Project, load_project
 from thesis_analysis.writers import write_csv_atomic, write_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def code_project(project: Project, progress: bool = False) -> pd.DataFrame:
@@ -40,6 +42,8 @@ def evaluate_project(project: Project, auto: pd.DataFrame) -> str:
     """Score auto-coder and naive baseline against ``codings/manual.csv``, on all informants
     and on each half of them (sorted ids, first half A); the auto-coder's indicator codings are
     the indicator links (:mod:`thesis_analysis.analysis.indicators`, references included)."""
+    import pandas as pd
+
     from thesis_analysis.analysis.evaluation import code_naive_baseline, evaluate_codings
     from thesis_analysis.analysis.indicators import compute_indicator_links, merge_link_codings
     from thesis_analysis.coding.files import load_coder_file
