@@ -18,6 +18,7 @@ from thesis_analysis.refi.export import export_qdc
 from thesis_analysis.refi.importer import import_qdc, import_qdpx
 from thesis_analysis.refi.read import RefiCase, RefiSource
 from thesis_analysis.refi.text import build_body
+from thesis_analysis.project_file import load_default_project_file
 from thesis_analysis.refi.transcripts import build_front_matter, make_transcript
 
 REFI = Path(__file__).parents[1] / "data" / "refi"
@@ -332,7 +333,8 @@ def test_front_matter_from_case_variables_with_unknown_values(tmp_path: Path) ->
     case = RefiCase("c", "Kari", "Interviewed twice.", (("Role", "sjef"), ("Alder", "41")), ("s",))
     source = RefiSource("s", "Kari.txt", "", "Kari: Hei.\n", "", (), (("Team", "A"),), 0)
     warnings: list[str] = []
-    meta = build_front_matter("Kari", case, source, "x.qdpx", "P", warnings)
+    settings = load_default_project_file()
+    meta = build_front_matter("Kari", case, source, "x.qdpx", "P", warnings, settings)
     assert meta == {
         "id": "Kari",
         "role": "ukjent",
@@ -349,7 +351,7 @@ def test_front_matter_from_case_variables_with_unknown_values(tmp_path: Path) ->
     ]
     mapped = build_body("Kari: Hei.\n", "Kari", {"Kari"})
     meta["source"] = "reconstructed"
-    text, transcript = make_transcript(meta, mapped, warnings)
+    text, transcript = make_transcript(meta, mapped, warnings, settings)
     assert transcript.informant.source == "original" and "source: original" in text
     assert "lacks the {kilde: …} markers" in warnings[-1]
 
