@@ -39,9 +39,7 @@ def test_the_auto_coder_codes_every_transcript_the_nynorsk_one_too(project: Path
     codings = pd.read_csv(project / "codings" / "auto.csv")
     assert set(codings["segment_id"].str.split("-").str[0]) == {"AL1", "HF1", "SP1"}
     nynorsk = codings[codings["segment_id"].str.startswith("HF1-")]
-    assert {"samarbeid", "tidspress", "dokumentasjon", "velferdsteknologi"} <= set(
-        nynorsk["code"]
-    )
+    assert {"samarbeid", "tidspress", "dokumentasjon", "velferdsteknologi"} <= set(nynorsk["code"])
 
 
 def test_the_results_show_the_study_s_own_case_variables(project: Path) -> None:

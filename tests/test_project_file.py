@@ -75,7 +75,11 @@ def test_headings_map_to_section_ids(heading: str, section_id: str, known: bool)
         (("language: nn", "language: sv"), 2, "unknown language 'sv'"),
         (("interviewer: Int", "interviewer: Int ervjuer"), 3, "is no label"),
         (("  years: free", "  years: fri"), 7, "'years' has no list of values"),
-        (("  district: [nord, sør]", "  district: [nord, nord]"), 6, "'nord' of 'district' repeats"),
+        (
+            ("  district: [nord, sør]", "  district: [nord, nord]"),
+            6,
+            "'nord' of 'district' repeats",
+        ),
         (("  role:", "  id:"), 5, "name 'id' cannot be used"),
         (("name: Studie", "name: Studie\ncolour: red"), 2, "unknown key 'colour'"),
         (("language: nn\n", ""), 1, "missing language"),

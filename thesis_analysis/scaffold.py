@@ -27,7 +27,10 @@ def list_template_files(language: str) -> dict[str, str]:
     if language not in LANGUAGES:
         raise InputError(f"language {language!r}: use one of {', '.join(LANGUAGES)}")
     base = resources.files("thesis_analysis") / "templates"
-    files = {RENAMED.get(p.name, p.name): p.read_text(encoding="utf-8") for p in iter_files(base / "project")}
+    files = {
+        RENAMED.get(p.name, p.name): p.read_text(encoding="utf-8")
+        for p in iter_files(base / "project")
+    }
     files["project.yaml"] = files["project.yaml"].replace(
         "language: nb ", f"language: {language} ", 1
     )

@@ -301,9 +301,7 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"V3\.md already exists.*--force"):
         import_transcripts([DATA / "kari.srt"], out, ["V3"], VEILEDER, {})
     assert first.read_text(encoding="utf-8") == "researcher's edits\n"
-    import_transcripts(
-        [DATA / "kari.srt"], out, ["V3"], VEILEDER, {}, force=True
-    )
+    import_transcripts([DATA / "kari.srt"], out, ["V3"], VEILEDER, {}, force=True)
     assert parse_transcript(first.read_text(encoding="utf-8"))[0]["employer"] == "kommune"
     assert [p.name for p in out.iterdir()] == ["V3.md"]
 
