@@ -18,7 +18,7 @@ from thesis_analysis.paths import find_project_root
 
 def handle_validate(args: argparse.Namespace) -> int:
     """Check project.yaml, transcripts and the codebook and list every problem."""
-    from thesis_analysis.corpus.records import load_corpus
+    from thesis_analysis.corpus.loading import load_corpus
     from thesis_analysis.project_file import load_project_file
 
     root = Path(args.folder or args.root)
@@ -67,7 +67,10 @@ def handle_import(args: argparse.Namespace) -> int:
 
             print(
                 run_pseudonymise(
-                    Path(staging), out, Path(args.key), force=args.force,
+                    Path(staging),
+                    out,
+                    Path(args.key),
+                    force=args.force,
                     project_root=Path(args.root),
                 )  # fmt: skip
             )

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from thesis_analysis.codebook.model import Codebook, load_codebook
-from thesis_analysis.corpus.records import Corpus, load_corpus
+from thesis_analysis.corpus.loading import load_corpus
+from thesis_analysis.corpus.records import Corpus
 from thesis_analysis.paths import ProjectPaths
 from thesis_analysis.project_file import ProjectFile, load_default_project_file, load_project_file
 from thesis_analysis.writers import write_csv_atomic

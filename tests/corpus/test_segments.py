@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from thesis_analysis.corpus.records import load_corpus
+from thesis_analysis.corpus.loading import load_corpus
 from thesis_analysis.corpus.segments import compute_text_hash, make_segment_id, segment_corpus
 
 BROKEN = Path(__file__).parents[1] / "data" / "broken_transcripts"

@@ -12,7 +12,7 @@ import pytest
 from thesis_analysis.cli import main
 from thesis_analysis.codebook.model import load_codebook
 from thesis_analysis.coding.files import load_codings
-from thesis_analysis.corpus.records import load_corpus
+from thesis_analysis.corpus.loading import load_corpus
 from thesis_analysis.errors import InputError
 from thesis_analysis.project_file import load_default_project_file
 from thesis_analysis.refi.commands import run_export_qdc, run_export_qdpx, run_import_qdpx

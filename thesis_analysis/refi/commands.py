@@ -12,7 +12,7 @@ from pathlib import Path
 
 from thesis_analysis.codebook.model import load_codebook
 from thesis_analysis.coding.files import create_empty_codings, load_codings
-from thesis_analysis.corpus.records import load_corpus
+from thesis_analysis.corpus.loading import load_corpus
 from thesis_analysis.errors import InputError
 from thesis_analysis.paths import ProjectPaths
 from thesis_analysis.project_file import load_project_file
