@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from thesis_analysis.corpus.loading import load_corpus
 from thesis_analysis.corpus.segments import compute_text_hash, make_segment_id, segment_corpus
 
@@ -65,7 +63,6 @@ def test_a_nynorsk_transcript_segments_and_auto_codes(nlp) -> None:
     assert ("N1-t002-s01", "oppgaver") in found
 
 
-@pytest.mark.xfail(strict=True, reason="autocode.coder.NEGATIONS lacks nynorsk «ikkje» (issue 15)")
 def test_nynorsk_negation_blocks_a_term(nlp) -> None:
     from thesis_analysis.autocode.coder import AutoCoder
     from thesis_analysis.autocode.runs import code_segments

@@ -40,7 +40,10 @@ from thesis_analysis.nlp.pipeline import (
     read_token_arrays,
 )
 
-NEGATIONS = frozenset({"ikke", "aldri", "ingen", "intet", "ingenting", "verken", "neppe", "uten"})
+NEGATIONS = frozenset(
+    {"ikke", "aldri", "ingen", "intet", "ingenting", "verken", "neppe", "uten"}  # bokmål
+    | {"ikkje", "inga", "korkje", "utan"}  # nynorsk
+)
 WILDCARD = "*"
 NEAR_JOINER = " … "
 
