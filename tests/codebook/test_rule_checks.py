@@ -295,12 +295,6 @@ def test_top_level_rules_that_are_not_a_list() -> None:
     assert rep.render_sorted()[0].startswith("cb.yaml:12: top-level rules: is not a list — ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="merge_extra_rules tests `code not in by_id` before checking that code is text: a "
-    "list or mapping under code: crashes with TypeError (unhashable) instead of a problem",
-)
 @pytest.mark.parametrize("code", ["[a, b]", "{x: 1}"])
 def test_a_code_that_is_not_text_is_reported_not_raised(code: str) -> None:
     rep = Report("cb.yaml")

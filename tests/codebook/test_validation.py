@@ -295,12 +295,6 @@ def test_the_shipped_codebook_passes_with_the_thesis_codes(project_root) -> None
     assert header["name"] and len(entries) >= len(list_thesis_codes())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="a top-level rules: entry whose code: is a list crashes check_codebook_text with "
-    "TypeError (unhashable) in merge_extra_rules instead of being reported with its line",
-)
 def test_a_list_as_code_of_a_top_level_rule_is_reported() -> None:
     text = book(code("a"), tail="rules:\n  - code: [a, b]\n    terms: [x]\n")
     problems, _, _ = check_codebook_text(text, "cb.yaml")

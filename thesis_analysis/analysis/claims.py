@@ -28,6 +28,7 @@ from thesis_analysis.analysis.levels import (
 from thesis_analysis.codebook.model import Codebook
 from thesis_analysis.corpus.segments import list_case_columns
 from thesis_analysis.errors import InputError
+from thesis_analysis.user_files import read_user_text
 
 SupportPattern = tuple[tuple[str, ...], ...]
 STRENGTHS: tuple[tuple[int, str], ...] = ((5, "bred støtte"), (2, "noe støtte"), (0, "tynn"))
@@ -100,9 +101,7 @@ def load_claims(path: Path, codebook: Codebook | None = None) -> tuple[Claim, ..
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+        data = yaml.safe_load(read_user_text(path))
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: not valid YAML: {exc}") from None
     entries = data.get("claims") if isinstance(data, dict) else None
