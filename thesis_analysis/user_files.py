@@ -147,7 +147,7 @@ def iter_user_csv(
         order = _order_columns(path, header_line, header, columns, (), True)[: len(columns)]
         starts, chunk = [], []
         for line, row in rows:
-            if not any(cell.strip() for cell in row):
+            if not row or (len(row) == 1 and not row[0].strip()):  # a blank line
                 continue
             if len(row) != len(header):
                 raise InputError(f"{path}:{line}: {len(row)} fields, expected {len(header)}")
