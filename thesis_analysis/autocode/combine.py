@@ -94,6 +94,25 @@ def iterate_docs(
         first += len(starts)
 
 
+@dataclass(frozen=True)
+class CodedDoc:
+    """The codings of one doc of texts.
+
+    Attributes
+    ----------
+    first_text, n_texts : the texts covered, numbered from the first text given.
+    lines : the codings, sorted by text and code.
+    probability : texts × model codes, calibrated (no columns without a model).
+    rule_hits : texts × rule codes (bool), the rules alone.
+    """
+
+    first_text: int
+    n_texts: int
+    lines: list[CodedLine]
+    probability: np.ndarray
+    rule_hits: np.ndarray
+
+
 class CombinedCoder:
     """The rule coder and, when given, a learned model: codings with confidence and source.
 
@@ -113,12 +132,8 @@ class CombinedCoder:
         self.scorer = ModelScorer(model, self.types) if model is not None else None
         self.nlp = coder.nlp
 
-    def code_docs(
-        self, texts: Iterable[str], texts_per_doc: int = 1024
-    ) -> Iterator[tuple[int, int, list[CodedLine], np.ndarray]]:
-        """Per doc: ``(first text number, number of texts, coding lines, probabilities)``;
-        lines sorted by text and code, probabilities texts × model codes (empty without a
-        model)."""
+    def code_docs(self, texts: Iterable[str], texts_per_doc: int = 1024) -> Iterator[CodedDoc]:
+        """Code ``texts``, ``texts_per_doc`` at a time: one :class:`CodedDoc` per doc."""
         for doc in iterate_docs(self.coder, self.types, texts, texts_per_doc):
             table = doc.table
             width = len(self.model.codes) if self.model is not None else 0
@@ -128,7 +143,7 @@ class CombinedCoder:
                 probability = self.model.calibrate(scores)
                 probability[doc.tokens.n_word == 0] = 0.0
             lines = self._combine(doc, table, probability)
-            yield table.first_text, table.n_texts, lines, probability
+            yield CodedDoc(table.first_text, table.n_texts, lines, probability, doc.rule_hits)
 
     def _combine(self, doc: DocResult, table: HitTable, probability: np.ndarray) -> list[CodedLine]:
         model = self.model

@@ -5,7 +5,9 @@ labelled texts, by informant for the corpus, so that sentences of one source nev
 both sides of a fold), and the solver is liblinear with a fixed seed. Everything that is
 chosen — the regularisation ``C`` per code, the Platt calibration, the threshold per code,
 whether rule hits are kept where the model disagrees, the rules' precision — is chosen on
-cross-validated predictions of the training data only.
+cross-validated predictions of the training data only: of the labelled real texts where there
+are any (the texts the coder is for; the corpus, whose wording the rules were tuned on, still
+trains the weights), else of all.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from thesis_analysis.corpus.labelled import LabelledTexts
 
 SEED = 14
 N_FOLDS = 5
-C_GRID = (0.25, 1.0, 4.0, 16.0)
+C_GRID = (0.5, 2.0, 8.0)
 MIN_POSITIVES = 8
 CORPUS, REALTEXT = "corpus", "realtext"
 
@@ -224,12 +226,13 @@ def train_model(
     for c, code in enumerate(data.codes):
         target = data.labels[:, c]
         best = None
+        tuned = measured if target[measured].any() else np.ones(len(target), np.bool_)
         for c_value in c_grid:
             scores = predict_out_of_fold(matrix, target, folds, c_value)
-            a, b = fit_platt(scores, target)
+            a, b = fit_platt(scores[tuned], target[tuned])
             probability = 1.0 / (1.0 + np.exp(-(a * scores + b)))
-            cut = choose_threshold(probability, target)
-            f1 = compute_f1(target, probability >= cut)
+            cut = choose_threshold(probability[tuned], target[tuned])
+            f1 = compute_f1(target[tuned], probability[tuned] >= cut)
             if best is None or f1 > best[0] + 1e-9:
                 best = (f1, c_value, a, b, cut, probability)
         _, c_value, a, b, cut, probability = best
@@ -240,7 +243,9 @@ def train_model(
         )
         model_says = probability >= cut
         union = model_says | rule
-        better = compute_f1(target, union) > compute_f1(target, model_says)
+        better = compute_f1(target[tuned], union[tuned]) > compute_f1(
+            target[tuned], model_says[tuned]
+        )
         policy.append("union" if better else "model")
         combined = union if policy[-1] == "union" else model_says
         fitted = fit_code(matrix, target, c_value)
