@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from thesis_analysis import project as project_module
 from thesis_analysis.corpus.records import load_corpus
 from thesis_analysis.corpus.segments import segment_corpus
 from thesis_analysis.paths import ProjectPaths
-from thesis_analysis import project as project_module
 from thesis_analysis.project import compute_segments_key, load_project
 
 STORE = Path(__file__).parent / "data" / "store"

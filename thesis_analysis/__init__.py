@@ -23,7 +23,7 @@ _API = {
     "load_codings": "coding.files",
     "CodingPanel": "coding.panel",
     "compute_agreement": "reliability.statistics",
-    "compute_code_reliability": "reliability.statistics",
+    "compute_code_reliability": "reliability.per_code",
     "load_project": "workflow",
     "find_project_root": "paths",
     "InputError": "errors",

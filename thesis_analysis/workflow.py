@@ -15,15 +15,7 @@ from thesis_analysis.codebook.model import load_codebook
 from thesis_analysis.corpus.records import informants_to_frame
 from thesis_analysis.paths import ProjectPaths
 from thesis_analysis.project import Project, load_project
-from thesis_analysis.writers import write_csv_atomic, write_text_atomic
-
-
-def write_table(frame: pd.DataFrame, folder: Path, name: str) -> list[Path]:
-    """Write ``frame`` as ``name.csv`` and ``name.md`` into ``folder``."""
-    csv_path, md_path = folder / f"{name}.csv", folder / f"{name}.md"
-    write_csv_atomic(csv_path, frame)
-    write_text_atomic(md_path, frame.to_markdown(index=False) + "\n")
-    return [csv_path, md_path]
+from thesis_analysis.writers import write_csv_atomic, write_table
 
 
 def code_project(project: Project, progress: bool = False) -> pd.DataFrame:
@@ -56,7 +48,7 @@ def evaluate_project(project: Project, auto: pd.DataFrame) -> str:
     auto = merge_link_codings(auto, compute_indicator_links(segments, auto, codebook))
     methods = {"auto": auto, "naive": code_naive_baseline(segments, codebook)}
     table = evaluate_codings(segments, manual, methods, codebook)
-    write_table(table.round(4), project.paths.results, "evaluation")
+    write_table(table.round(4), project.paths.results, "evaluation", ("csv", "md"))
     informants = sorted(set(segments["informant"]))
     halves = {"A": informants[: len(informants) // 2], "B": informants[len(informants) // 2 :]}
     by_half = pd.concat(
@@ -65,7 +57,7 @@ def evaluate_project(project: Project, auto: pd.DataFrame) -> str:
         ).assign(half=f"{half}: {', '.join(ids)}")
         for half, ids in halves.items()
     )
-    write_table(by_half.round(4), project.paths.results, "evaluation_halves")
+    write_table(by_half.round(4), project.paths.results, "evaluation_halves", ("csv", "md"))
     macro = table[table["code"] == "(macro)"].round(3)
     half_macro = by_half[by_half["code"] == "(macro)"].round(3)
     text = (
@@ -84,7 +76,9 @@ def evaluate_project(project: Project, auto: pd.DataFrame) -> str:
         mappings = load_section_mapping(project.paths.thesis_sections, codebook)
         coders = {"manual": manual, **methods}
         by_section = score_against_sections(segments, coders, mappings)
-        write_table(by_section.round(4), project.paths.results, "evaluation_thesis_sections")
+        write_table(
+            by_section.round(4), project.paths.results, "evaluation_thesis_sections", ("csv", "md")
+        )
         text += (
             "\n\nagainst the thesis's own placement of statements in sections (macro F1):\n"
             + by_section[by_section["section"] == "(macro)"].round(3).to_string(index=False)
@@ -115,9 +109,7 @@ def link_project(
     evidence = compute_indicator_evidence(links, segments, themes, codebook)
     folder = project.paths.results
     write_csv_atomic(folder / "indicator_links.csv", links)
-    write_csv_atomic(folder / "indicator_evidence.csv", evidence)
-    escaped = evidence.astype(str).apply(lambda c: c.str.replace("|", "\\|", regex=False))
-    write_text_atomic(folder / "indicator_evidence.md", escaped.to_markdown(index=False) + "\n")
+    write_table(evidence, folder, "indicator_evidence", formats=("csv", "md"))
     hows = links["how"].value_counts()
     params = evidence[evidence["level"] == "parameter"]
     return (
@@ -183,7 +175,7 @@ def run_all(root: Path, execute_notebooks: bool = True) -> str:
     paths = project.paths
     auto = code_project(project)
     lines = [write_auto_codings(project, auto)]
-    write_table(compute_overview(project), paths.results, "corpus_overview")
+    write_table(compute_overview(project), paths.results, "corpus_overview", ("csv", "md"))
     lines.append("wrote results/corpus_overview.csv and .md")
     if (paths.codings / "manual.csv").is_file():
         lines.append(evaluate_project(project, auto).split("\n\nmacro:\n")[-1])

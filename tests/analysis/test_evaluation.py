@@ -10,7 +10,7 @@ import pytest
 from nltk.metrics.agreement import AnnotationTask
 
 from thesis_analysis.analysis.evaluation import (
-    build_presence,
+    build_code_presence,
     code_naive_baseline,
     evaluate_codings,
     list_groups,
@@ -57,7 +57,7 @@ def test_groups_come_from_the_codebook(codebook) -> None:
 
 def test_build_presence_rolls_children_up_to_their_top_level() -> None:
     codings = pd.DataFrame({"segment_id": ["a", "b"], "code": ["malforskyvning.telling", "x"]})
-    presence = build_presence(codings, pd.Index(["a", "b", "c"]), ("malforskyvning",))
+    presence = build_code_presence(codings, pd.Index(["a", "b", "c"]), ("malforskyvning",))
     assert presence["malforskyvning"].tolist() == [True, False, False]
 
 

@@ -183,8 +183,10 @@ def test_coder_must_match_the_file_name(tmp_path: Path) -> None:
 def test_empty_and_foreign_files(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="the file is empty"):
         load_coder_file(write_lines(tmp_path / "anna.csv", ""))
-    with pytest.raises(InputError, match="the columns must be exactly"):
+    with pytest.raises(InputError, match="anna.csv:1: no column segment_id, code"):
         load_coder_file(write_lines(tmp_path / "anna.csv", "unit,coder,value"))
+    with pytest.raises(InputError, match="anna.csv:1: unknown column value"):
+        load_coder_file(write_lines(tmp_path / "anna.csv", "segment_id,code,coder,value"))
     with pytest.raises(InputError, match="columns must be exactly"):
         save_coder_file(tmp_path / "bo.csv", pd.DataFrame({"segment_id": ["x"]}))
     header_only = load_coder_file(write_lines(tmp_path / "anna.csv", HEADER))
@@ -478,3 +480,23 @@ def test_real_codebook_accepts_the_fixtures(segments) -> None:
     assert len(load_codings(STORE / "codings", codebook)) == 20
     store = CodingStore(Path("/nonexistent-folder"), "carl", codebook, segments)
     assert store.list().empty
+
+
+def test_a_hand_made_file_needs_only_segment_code_and_coder(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "anna.csv", "code,segment_id,coder", "npm,TL9-t001-s01,anna")
+    codings = load_coder_file(path)
+    assert list(codings.columns) == CODING_COLUMNS
+    row = codings.iloc[0]
+    assert (row["segment_id"], row["code"], row["coder"]) == ("TL9-t001-s01", "npm", "anna")
+    assert row["memo"] == "" and pd.isna(row["start"])
+
+
+def test_an_unclosed_quote_is_named_with_its_line(tmp_path: Path) -> None:
+    path = write_lines(
+        tmp_path / "anna.csv",
+        "segment_id,code,coder,memo",
+        'TL9-t001-s01,npm,anna,"open',
+        "x,y,z,w",
+    )
+    with pytest.raises(InputError, match=r"anna\.csv:2: .*quote"):
+        load_coder_file(path)

@@ -1,10 +1,11 @@
-"""Lemmas from the nb inflection tables, compounds and the stemmer fallback."""
+"""Lemmas from the nb inflection tables and nynorsk forms, compounds and the stemmer fallback."""
 
 from __future__ import annotations
 
 import pytest
 
-from thesis_analysis.nlp.lemmas import Lemmatizer, load_lemma_table
+from thesis_analysis.nlp.lemma_table import load_lemma_table
+from thesis_analysis.nlp.lemmas import Lemmatizer
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +27,16 @@ def lemmatizer() -> Lemmatizer:
         ("spørsmål", "spørsmål", "spørsmål", "lexicon"),
         ("vi", "vi", "vi", "stopword"),
         ("2014", "2014", "2014", "other"),
+        # nynorsk (simplemma's nn forms; bokmål keeps its own lemma where the two share a form)
+        ("ikkje", "ikkje", "ikkje", "lexicon"),
+        ("verksemda", "verksemd", "verksemd", "lexicon"),
+        ("oppgåvene", "oppgåve", "oppgåve", "lexicon"),
+        ("kommunane", "kommune", "kommune", "lexicon"),
+        ("leiinga", "leiing", "leiing", "lexicon"),
+        ("sjukehuset", "sjukehus", "sjukehus", "lexicon"),
+        ("målstyringa", "målstyring", "målstyring", "lexicon"),
+        ("resultatstyringa", "resultatstyring", "styring", "compound"),
+        ("tellekantane", "tellekant", "kant", "compound"),
     ],
 )
 def test_analyse(lemmatizer: Lemmatizer, word: str, lemma: str, head: str, source: str) -> None:

@@ -63,12 +63,20 @@ def test_custom_columns_bom_and_empty_values(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "kwargs", "fragments"),
     [
-        (b"unit,rater,value\n1,A,x\n", {}, ["'coder'", "'unit', 'rater', 'value'"]),
-        (b"unit,coder,value\n1,A,x\n", {"value_column": "label"}, ["'label'", "columns present"]),
+        (
+            b"unit,rater,value\n1,A,x\n",
+            {},
+            [":1: no column coder", "present are unit, rater, value"],
+        ),
+        (b"unit,coder,value\n1,A,x\n", {"value_column": "label"}, ["no column label", "present"]),
         (b"", {}, ["empty"]),
         (b"# only a comment\n\n", {}, ["empty"]),
         (b"unit,coder,value\n", {}, ["no rows"]),
-        ("unit,coder,value\n1,A,Ærlig\n1,B,Ærlig\n".encode("cp1252"), {}, ["not UTF-8", "line 2"]),
+        (
+            "unit,coder,value\n1,A,Ærlig\n1,B,Ærlig\n".encode("cp1252"),
+            {},
+            [":2: not UTF-8", "iconv"],
+        ),
         (b"unit,coder,value\n1,A,x\n1,A,y\n", {}, ["more than one value", "'A'", "'1'"]),
         (b"unit,coder,value\n1,,x\n", {}, ["data row 1", "'coder'"]),
     ],

@@ -12,14 +12,13 @@ import pandas as pd
 import pytest
 from nltk.metrics.agreement import AnnotationTask
 
+from thesis_analysis.reliability.per_code import compute_code_reliability, list_disagreements
 from thesis_analysis.reliability.statistics import (
     compute_agreement,
-    compute_code_reliability,
     compute_cohen_kappa,
     compute_fleiss_kappa,
     compute_krippendorff_alpha,
     compute_percent_agreement,
-    list_disagreements,
 )
 from thesis_analysis.reliability.units import build_reliability_matrix, derive_turn_id
 

@@ -44,7 +44,7 @@ def compute_agreement_by_code(
     ``percent_agreement``, ``cohen_kappa``, ``krippendorff_alpha`` and ``note`` (why a figure
     is NaN). Empty when either coder has no codings.
     """
-    from thesis_analysis.reliability.statistics import compute_code_reliability
+    from thesis_analysis.reliability.per_code import compute_code_reliability
 
     if not {reference, candidate} <= set(codings["coder"]):
         return pd.DataFrame(columns=AGREEMENT_COLUMNS)
@@ -89,7 +89,7 @@ def list_coder_disagreements(
     ``coders_without``, ``text``; sorted by segment and code. Empty when either coder has no
     codings.
     """
-    from thesis_analysis.reliability.statistics import list_disagreements
+    from thesis_analysis.reliability.per_code import list_disagreements
 
     columns = ["segment_id", "code", "label", "coders_with", "coders_without", "text"]
     if not {reference, candidate} <= set(codings["coder"]):

@@ -28,7 +28,7 @@ from thesis_analysis.analysis.levels import (
 from thesis_analysis.codebook.model import Codebook
 from thesis_analysis.errors import InputError
 
-Pattern = tuple[tuple[str, ...], ...]
+SupportPattern = tuple[tuple[str, ...], ...]
 STRENGTHS: tuple[tuple[int, str], ...] = ((5, "bred støtte"), (2, "noe støtte"), (0, "tynn"))
 """Strength of a claim by its supporting informants: ≥ 5, 2–4, ≤ 1."""
 CLAIM_KEYS = ("id", "claim", "section", "supports", "against", "note")
@@ -48,12 +48,12 @@ class Claim:
     id: str
     claim: str
     section: str
-    supports: Pattern
-    against: Pattern
+    supports: SupportPattern
+    against: SupportPattern
     note: str = ""
 
 
-def parse_pattern(value: object, where: str, problems: list[str]) -> Pattern:
+def parse_pattern(value: object, where: str, problems: list[str]) -> SupportPattern:
     """A ``supports``/``against`` value as a tuple of terms (tuples of alternative ids)."""
     if value is None:
         return ()
@@ -136,7 +136,7 @@ def load_claims(path: Path, codebook: Codebook | None = None) -> tuple[Claim, ..
     return tuple(claims)
 
 
-def format_pattern(pattern: Pattern) -> str:
+def format_pattern(pattern: SupportPattern) -> str:
     """``holdning.positiv × styring``; alternatives in parentheses, ``(a | b)``."""
     return " × ".join(t[0] if len(t) == 1 else "(" + " | ".join(t) + ")" for t in pattern)
 
@@ -256,7 +256,7 @@ def select_exemplars(
     return pd.DataFrame(rows, columns=EXEMPLAR_COLUMNS)
 
 
-def match_pattern(pattern: Pattern, unit_codes: pd.DataFrame) -> set[str]:
+def match_pattern(pattern: SupportPattern, unit_codes: pd.DataFrame) -> set[str]:
     """Units (``unit`` column) whose codes (``code``) satisfy every term of ``pattern``."""
     units: set[str] | None = None
     for term in pattern:
@@ -268,7 +268,7 @@ def match_pattern(pattern: Pattern, unit_codes: pd.DataFrame) -> set[str]:
     return units or set()
 
 
-def score_segments(pattern: Pattern, codes: pd.DataFrame) -> pd.Series:
+def score_segments(pattern: SupportPattern, codes: pd.DataFrame) -> pd.Series:
     """Per segment id: how many terms of ``pattern`` the segment's own codes match."""
     score = pd.Series(0, index=pd.Index(sorted(set(codes["segment_id"]))))
     for term in pattern:

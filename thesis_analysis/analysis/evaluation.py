@@ -44,7 +44,7 @@ def list_groups(codebook: Codebook) -> dict[str, tuple[str, ...]]:
     return {kind: tuple(tops) for kind, tops in groups.items()}
 
 
-def build_presence(
+def build_code_presence(
     codings: pd.DataFrame, segment_ids: pd.Index, groups: tuple[str, ...]
 ) -> pd.DataFrame:
     """A boolean segment × group table: did the codings give the segment a code of the group?"""
@@ -131,9 +131,9 @@ def evaluate_codings(
     reference = reference[reference["segment_id"].isin(ids)]
     rows = []
     for kind, groups in kinds.items():
-        gold = build_presence(reference, ids, groups)
+        gold = build_code_presence(reference, ids, groups)
         for method, codings in methods.items():
-            predicted = build_presence(codings[codings["segment_id"].isin(ids)], ids, groups)
+            predicted = build_code_presence(codings[codings["segment_id"].isin(ids)], ids, groups)
             scores = []
             for group in groups:
                 score = score_binary(gold[group].to_numpy(), predicted[group].to_numpy())

@@ -290,7 +290,7 @@ def build_evidence_row(
         **{f"n_{s}": int((said["stance"] == s).sum()) for s in STANCES},
         "themes": format_themes(codings, set(said["segment_id"])),
     }
-    row["exemplar_1"], row["exemplar_2"] = select_exemplars(said, segments)
+    row["exemplar_1"], row["exemplar_2"] = select_indicator_exemplars(said, segments)
     return row
 
 
@@ -308,7 +308,7 @@ def format_themes(codings: pd.DataFrame, segment_ids: set[str]) -> str:
     return ", ".join(f"{code} ({n})" for code, n in ordered)
 
 
-def select_exemplars(statements: pd.DataFrame, segments: pd.DataFrame) -> tuple[str, str]:
+def select_indicator_exemplars(statements: pd.DataFrame, segments: pd.DataFrame) -> tuple[str, str]:
     """The best critical and the best positive statement ≤ 200 characters (else the next
     best), from different informants and texts; best = names the indicator, is a verbatim
     quotation (``sitat``), is short."""

@@ -6,10 +6,11 @@ the codebook only. ``codings`` are long coding tables (``segment_id``, ``code``,
 ``coder`` and ``evidence``); pass one coder's codings. ``segments`` are informant segments of
 :func:`thesis_analysis.corpus.segments.segment_corpus` (codings of other segments are not counted).
 
-Only :func:`load_analysis_codings` reads and :func:`write_tables` writes the disk. Which codes
-a table reports, and their labels, is :mod:`thesis_analysis.analysis.levels`; the agreement tables
-of two coders are :mod:`thesis_analysis.analysis.agreement_tables` (both still importable from
-here).
+Only :func:`load_analysis_codings` reads the disk; tables are written by
+:func:`thesis_analysis.writers.write_table` (``write_tables`` here, the notebooks' name).
+Which codes a table reports, and their labels, is :mod:`thesis_analysis.analysis.levels`;
+the agreement tables of two coders are :mod:`thesis_analysis.analysis.agreement_tables` (both
+still importable from here).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from thesis_analysis.analysis.levels import (
 )
 from thesis_analysis.codebook.model import Codebook
 from thesis_analysis.paths import ProjectPaths
-from thesis_analysis.writers import write_text_atomic
+from thesis_analysis.writers import write_table as write_tables  # noqa: F401 (notebooks)
 
 if TYPE_CHECKING:
     from thesis_analysis.project import Project
@@ -261,45 +262,6 @@ def load_analysis_codings(project: Project, coder: str = "auto") -> pd.DataFrame
     return codings[keep].reset_index(drop=True)
 
 
-def format_latex(frame: pd.DataFrame) -> str:
-    """``frame`` as a booktabs LaTeX tabular: numbers right, long text in wrapping columns."""
-    spec = []
-    for column in frame.columns:
-        values = frame[column]
-        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            spec.append("r")
-        elif len(values) and values.astype(str).str.len().max() > 40:
-            spec.append(r"p{0.4\linewidth}")
-        else:
-            spec.append("l")
-    return frame.to_latex(
-        index=False,
-        escape=True,
-        na_rep="",
-        float_format="{:.3f}".format,
-        column_format="".join(spec),
-    )
-
-
 def get_output_folder(paths: ProjectPaths, kind: str, enabled: bool) -> Path | None:
     """``results/<kind>/`` of the project when ``enabled``, else None (write nothing)."""
     return paths.results / kind if enabled else None
-
-
-def write_tables(frame: pd.DataFrame, folder: Path | None, name: str) -> list[Path]:
-    """Write ``frame`` as ``name.csv``, ``name.md`` and ``name.tex`` (booktabs) into
-    ``folder``, each atomically; return the paths. ``folder=None`` writes nothing."""
-    if folder is None:
-        return []
-    folder = Path(folder)
-    texts = {
-        "csv": frame.to_csv(index=False, lineterminator="\n"),
-        "md": frame.to_markdown(index=False, missingval="") + "\n",
-        "tex": format_latex(frame),
-    }
-    paths = []
-    for suffix, text in texts.items():
-        path = folder / f"{name}.{suffix}"
-        write_text_atomic(path, text)
-        paths.append(path)
-    return paths

@@ -22,13 +22,13 @@ import numpy as np
 from numba import njit
 from spacy.language import Language
 
-from thesis_analysis.autocode.matching import Pattern, PatternTable, TokenTable
+from thesis_analysis.autocode.matching import KeyPattern, PatternTable, TokenTable
 from thesis_analysis.autocode.ordering import order_hits
 from thesis_analysis.autocode.rules import (
     BLOCK,
     FLIP,
     NO_NEGATION,
-    NearRule,
+    CompiledNearRule,
     RuleTable,
     WildRule,
 )
@@ -142,7 +142,7 @@ class AutoCoder:
         self.codes = tuple(sorted({c.id for c in codes} | flips))
         self.rules = tuple(sorted({label for c in codes for label in _list_labels(c)}))
         self._keys: dict[str, int] = {}
-        self._patterns: list[Pattern] = []
+        self._patterns: list[KeyPattern] = []
         self._compile(codes)
         strings = self.nlp.vocab.strings
         self._negation_words = np.array(sorted(strings.add(w) for w in NEGATIONS), np.uint64)
@@ -164,7 +164,9 @@ class AutoCoder:
                     singles.append((self._add_key(phrase), number, label))
             for index, rule in enumerate(rules.near):
                 groups = tuple(tuple(self._add_key(t) for t in group) for group in rule.groups)
-                near.append(NearRule(number, rule_number[f"near:{index}"], groups, rule.window))
+                near.append(
+                    CompiledNearRule(number, rule_number[f"near:{index}"], groups, rule.window)
+                )
             excludes.extend((self._add_key(term), number) for term in rules.exclude)
         negation = [(NO_NEGATION, 0)] * len(self.codes)
         for code in codes:
@@ -201,15 +203,15 @@ class AutoCoder:
         doc = self.nlp.make_doc(key.removeprefix("=").strip())
         words = read_token_arrays(self.nlp, doc)
         lemmas, written = tuple(words.lemma.tolist()), tuple(words.lower.tolist())
-        self._patterns.append(Pattern(number, False, lemmas))
+        self._patterns.append(KeyPattern(number, False, lemmas))
         if written != lemmas:
-            self._patterns.append(Pattern(number, False, written))
+            self._patterns.append(KeyPattern(number, False, written))
         # A compound term ("resultatmål") must not match its head alone ("målene").
         last = self.nlp.get_pipe("nb_lemmas").analyse(doc[-1].text)
         if not key.startswith("=") and last.lemma == last.head:
             # only the last word of a phrase is matched on its stem
             leading = tuple(zip(written[:-1], lemmas[:-1], strict=True))
-            self._patterns.append(Pattern(number, True, tuple(words.norm.tolist()), leading))
+            self._patterns.append(KeyPattern(number, True, tuple(words.norm.tolist()), leading))
         return number
 
     # -- coding ------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Finding the codebook's terms and phrases in a doc, in one compiled pass over its tokens.
 
 Every distinct term, phrase and exclusion of the codebook is one *key*. A key is found where
-one of its word sequences stands in the text (see :class:`Pattern`): the words' lemmas, the
+one of its word sequences stands in the text (see :class:`KeyPattern`): the words' lemmas, the
 words as written compared with the text's lemmas, or — for compound-aware keys — the stemmed
 compound head (``NORM``) of each word, where a phrase's words before the last must still match
 as written or as lemma. Matching works like spaCy's ``PhraseMatcher`` on those attributes: at
@@ -25,7 +25,7 @@ from thesis_analysis.nlp.pipeline import TokenArrays
 
 
 @dataclass(frozen=True)
-class Pattern:
+class KeyPattern:
     """One word sequence that finds a key.
 
     Attributes
@@ -118,7 +118,7 @@ class PatternTable:
     ones by a hash of their first two words (so a common first word such as «det» does not
     make every «det» a candidate); both kinds, on lemma and on norm, in one hash table."""
 
-    def __init__(self, patterns: list[Pattern]) -> None:
+    def __init__(self, patterns: list[KeyPattern]) -> None:
         width = max((len(p.words) for p in patterns), default=1)
         words = np.zeros((len(patterns), width), dtype=np.uint64)
         leading = np.zeros((len(patterns), width, 2), dtype=np.uint64)

@@ -31,7 +31,7 @@ WORD_BITS = 64
 
 
 @dataclass(frozen=True)
-class NearRule:
+class CompiledNearRule:
     """A near pattern: the code it gives, its rule label, the keys of each group and the
     window in words."""
 
@@ -73,7 +73,7 @@ class NearTable:
     n_keys : the number of keys.
     """
 
-    def __init__(self, rules: list[NearRule], n_keys: int) -> None:
+    def __init__(self, rules: list[CompiledNearRule], n_keys: int) -> None:
         groups = np.array([len(r.groups) for r in rules], dtype=np.int64)
         width = int(groups.max(initial=1))
         if width > WORD_BITS:

@@ -29,7 +29,7 @@ from numba import njit
 
 from thesis_analysis.autocode.array_kernels import find_run_end
 from thesis_analysis.autocode.matching import Matches, TokenTable
-from thesis_analysis.autocode.near_rules import NearRule, NearTable, find_near_hits
+from thesis_analysis.autocode.near_rules import CompiledNearRule, NearTable, find_near_hits
 
 NEGATION_WINDOW = 3
 NO_NEGATION, BLOCK, FLIP = 0, 1, 2
@@ -111,7 +111,7 @@ class RuleTable:
         singles: list[tuple[int, int, int]],
         excludes: list[tuple[int, int]],
         wild: list[WildRule],
-        near: list[NearRule],
+        near: list[CompiledNearRule],
         negation: list[tuple[int, int]],
         negated_rule: list[int],
     ) -> None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import codecs
-import csv
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +14,8 @@ from thesis_analysis.autocode.coder import AutoCoder
 from thesis_analysis.autocode.summary import encode_csv_lines, summarise, summarise_tables
 from thesis_analysis.coding.files import CODING_COLUMNS
 from thesis_analysis.errors import InputError
+from thesis_analysis.user_files import iter_user_csv
+from thesis_analysis.writers import open_atomic
 
 TEXT_CODING_COLUMNS = ["id", "code", "evidence", "rule", "evidence_start", "evidence_end"]
 SNIPPET_LENGTH = 120
@@ -85,23 +84,21 @@ def code_csv(
     """Code a CSV of texts into a long CSV, streaming in chunks; return the rows written.
 
     The output has :data:`TEXT_CODING_COLUMNS`: one row per text and code (texts with no code
-    have no row); offsets are into the text. It is written to a temporary file beside
-    ``target`` and moved into place at the end, so a failed run leaves no half file.
+    have no row); offsets are into the text. It is written through
+    :func:`~thesis_analysis.writers.open_atomic`, so a failed run leaves no half file and the
+    previous output intact. Other columns of the input are ignored.
     """
     source, target = Path(source), Path(target)
-    check_text_csv(source, id_column, text_column)
+    chunks = iter_user_csv(source, (id_column, text_column), chunk_size)
+    first = next(chunks, None)  # header problems are reported before any output is opened
     written = 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     bar = tqdm(disable=not (progress and sys.stderr.isatty()), unit="text")
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open_atomic(target) as handle:
             handle.write((",".join(TEXT_CODING_COLUMNS) + "\n").encode())
-            reader = pd.read_csv(
-                source, dtype=str, keep_default_na=False, encoding="utf-8-sig", chunksize=chunk_size
-            )
-            for chunk in reader:
-                ids, texts = chunk[id_column].tolist(), chunk[text_column].tolist()
+            for _lines, rows in chain([first] if first else [], chunks):
+                ids = [row[0] for row in rows]
+                texts = [row[1] for row in rows]
                 _check_lengths(source, ids, texts, coder.nlp.max_length)
                 for table in coder.code_tables(texts, texts_per_doc):
                     summary = summarise(table)
@@ -109,13 +106,6 @@ def code_csv(
                     handle.write(encode_csv_lines(table, summary, own_ids))
                     written += summary.n_lines
                 bar.update(len(ids))
-        os.replace(tmp_name, target)
-    except UnicodeDecodeError:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise InputError(f"{source}: not UTF-8 further down the file; save it as UTF-8") from None
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
     finally:
         bar.close()
     return written
@@ -136,30 +126,3 @@ def _count(texts: Iterable[str], bar: tqdm) -> Iterator[str]:
     for text in texts:
         bar.update()
         yield text
-
-
-def check_text_csv(path: Path, id_column: str, text_column: str) -> None:
-    """Raise :class:`InputError` unless ``path`` is a non-empty UTF-8 CSV with both columns."""
-    if not path.is_file():
-        raise InputError(
-            f"{path}: no such file; give a CSV with columns {id_column}, {text_column}"
-        )
-    with path.open("rb") as handle:
-        raw = handle.read(1 << 20)
-    if not raw.strip():
-        raise InputError(f"{path}: the file is empty; give a CSV with a header row")
-    try:
-        header = codecs.getincrementaldecoder("utf-8-sig")().decode(raw).split("\n", 1)[0]
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{path}:{line}: not UTF-8 (cp1252/latin-1?); save it as UTF-8, e.g. "
-            "`iconv -f cp1252 -t utf-8 IN > OUT`"
-        ) from None
-    columns = next(csv.reader([header]))
-    missing = [c for c in (id_column, text_column) if c not in columns]
-    if missing:
-        raise InputError(
-            f"{path}:1: no column {', '.join(missing)}; the columns are {', '.join(columns)} — "
-            "name them with --id-column/--text-column"
-        )

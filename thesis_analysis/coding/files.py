@@ -17,8 +17,6 @@ codings and merging coders are in :mod:`thesis_analysis.coding.review`.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from thesis_analysis.errors import InputError
+from thesis_analysis.user_files import read_user_csv
 from thesis_analysis.writers import write_csv_atomic
 
 if TYPE_CHECKING:
@@ -48,6 +47,8 @@ CODING_COLUMNS = [
     "evidence_end",
     "codebook",
 ]
+REQUIRED_COLUMNS = ("segment_id", "code", "coder")
+OPTIONAL_COLUMNS = tuple(c for c in CODING_COLUMNS if c not in REQUIRED_COLUMNS)
 INTEGER_COLUMNS = ("start", "end", "evidence_start", "evidence_end")
 SNIPPET_LENGTH = 120
 CODER_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -158,50 +159,23 @@ def raise_problems(problems: list[str]) -> None:
 
 
 def read_coder_rows(path: Path) -> tuple[pd.DataFrame, list[int]]:
-    """Parse a coder file into a table (unsorted) and the first file line of every row."""
+    """Parse a coder file into a table (unsorted) and the first file line of every row.
+
+    Only ``segment_id``, ``code`` and ``coder`` are required; the other columns of
+    :data:`CODING_COLUMNS` are filled with empty cells when missing (a hand-made file needs
+    no more). Unknown columns are refused rather than dropped.
+    """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not UTF-8; save the file as UTF-8") from None
-    if not text.strip():
-        raise InputError(
-            f"{path}:1: the file is empty; it needs at least the header line "
-            f"{','.join(CODING_COLUMNS)} (or delete the file)"
-        )
-    reader = csv.reader(io.StringIO(text.replace("\r\n", "\n"), newline=""))
-    header = next(reader)
-    if header != CODING_COLUMNS:
-        raise InputError(
-            f"{path}:1: the columns must be exactly {','.join(CODING_COLUMNS)}; "
-            f"found {','.join(header)}"
-        )
-    rows, lines, problems = [], [], []
-    previous_end = reader.line_num
-    try:
-        for record in reader:
-            line, previous_end = previous_end + 1, reader.line_num
-            if not record:
-                continue
-            if len(record) != len(CODING_COLUMNS):
-                problems.append(f"{path}:{line}: {len(record)} fields, expected {len(header)}")
-                continue
-            for column in INTEGER_COLUMNS:
-                value = record[CODING_COLUMNS.index(column)]
-                if value and not re.fullmatch(r"-?\d+", value):
-                    problems.append(f"{path}:{line}: {column} {value!r} is not a whole number")
-            rows.append(record)
-            lines.append(line)
-    except csv.Error as exc:
-        raise InputError(f"{path}:{previous_end + 1}: not a readable CSV row ({exc})") from None
+    table = read_user_csv(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, keep_other=False)
+    problems = []
+    for record, line in zip(table.rows, table.lines, strict=True):
+        for column in INTEGER_COLUMNS:
+            value = record[CODING_COLUMNS.index(column)]
+            if value and not re.fullmatch(r"-?\d+", value):
+                problems.append(f"{path}:{line}: {column} {value!r} is not a whole number")
     raise_problems(problems)
-    frame = pd.DataFrame(rows, columns=CODING_COLUMNS, dtype=str)
-    return normalise_codings(frame, sort=False), lines
+    frame = pd.DataFrame(table.rows, columns=CODING_COLUMNS, dtype=str)
+    return normalise_codings(frame, sort=False), table.lines
 
 
 def load_coder_file(

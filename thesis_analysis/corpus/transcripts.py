@@ -22,6 +22,7 @@ from thesis_analysis.corpus.records import (
     Transcript,
     Turn,
 )
+from thesis_analysis.user_files import describe_not_utf8
 
 REQUIRED = ("id", "role", "employer", "source", "provenance")
 KNOWN_SECTIONS = {
@@ -48,14 +49,8 @@ def decode_text(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        guess = "cp1252/latin-1 (as Word exports often are)"
-        try:
-            raw.decode("cp1252")
-        except UnicodeDecodeError:
-            guess = "an unknown encoding"
-        fix = "convert it, e.g. `iconv -f cp1252 -t utf-8 IN > OUT`, and save as UTF-8"
-        return None, [Problem(name, line, f"not UTF-8; looks like {guess}: {fix}")]
+        line, message = describe_not_utf8(raw, exc)
+        return None, [Problem(name, line, message)]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text), []
 

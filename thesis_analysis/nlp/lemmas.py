@@ -1,11 +1,10 @@
-"""Norwegian (bokmål) lemmas without a trained model.
+"""Norwegian lemmas (bokmål and nynorsk) without a trained model.
 
-spaCy's own ``nb`` lookup table is nearly empty, so the lemma table is built from the
-inflection tables that spacy-lookups-data ships for ``nb`` (Norsk Ordbank, CC-BY, via
-Språkbanken): every inflected form of nouns, verbs, adjectives and adverbs, merged without
-part of speech. Where a form belongs to several parts of speech the first of noun, verb,
-adjective, adverb wins (``målene`` → ``mål``); this is a known source of error for forms like
-``telte`` (verb «å telte», past of «å telle»), which rule authors can list both ways.
+spaCy's own ``nb`` lookup table is nearly empty, so lemmas come from the merged table of
+:mod:`thesis_analysis.nlp.lemma_table` (bokmål inflection tables of Norsk Ordbank, nynorsk
+forms from simplemma). Where a bokmål form belongs to several parts of speech the first of
+noun, verb, adjective, adverb wins (``målene`` → ``mål``); this is a known source of error for
+forms like ``telte`` (verb «å telte», past of «å telle»), which rule authors can list both ways.
 
 Words the table does not know are analysed as compounds: the longest known suffix (at least
 three letters, with a prefix of at least three letters that may end in a linking ``s`` or
@@ -16,15 +15,11 @@ known nor compounds of known words fall back to NLTK's Snowball stemmer for Norw
 
 from __future__ import annotations
 
-import gzip
-import json
 from dataclasses import dataclass
-from importlib import resources
 
 from nltk.stem.snowball import SnowballStemmer
 from spacy.lang.nb.stop_words import STOP_WORDS
 
-POS_PRIORITY = ("noun", "verb", "adj", "adv")
 MIN_PART = 3
 
 
@@ -43,19 +38,6 @@ class Lemma:
     lemma: str
     head: str
     source: str
-
-
-def load_lemma_table() -> dict[str, str]:
-    """Read the nb inflection tables of spacy-lookups-data into one form → lemma dict."""
-    data = resources.files("spacy_lookups_data") / "data" / "nb_lemma_exc.json.gz"
-    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
-        by_pos: dict[str, dict[str, list[str]]] = json.load(handle)
-    table: dict[str, str] = {}
-    for pos in reversed(POS_PRIORITY):
-        for form, lemmas in by_pos.get(pos, {}).items():
-            if lemmas:
-                table[form.lower()] = lemmas[0].lower()
-    return table
 
 
 class Lemmatizer:

@@ -30,7 +30,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from thesis_analysis.nlp.lemma_component import FACTS, NbLemmas
-from thesis_analysis.nlp.lemmas import Lemmatizer, load_lemma_table
+from thesis_analysis.nlp.lemma_table import load_lemma_table
+from thesis_analysis.nlp.lemmas import Lemmatizer
 from thesis_analysis.nlp.sentence_component import NbSentences
 
 

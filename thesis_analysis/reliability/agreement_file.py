@@ -8,55 +8,25 @@ module from the command-line entry point costs nothing.
 
 from __future__ import annotations
 
-import io
 import json
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from thesis_analysis.errors import InputError
+from thesis_analysis.user_files import read_user_csv
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{path}: not UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}); "
-            "save the file as UTF-8 and run again"
-        ) from None
-
-
 def _read_ratings(path: Path, columns: tuple[str, str, str]) -> pd.DataFrame:
     import pandas as pd
 
-    text = _read_text(path)
-    kept = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    if not kept.strip():
-        raise InputError(f"{path}: the file is empty; expected a CSV header and rows")
-    try:
-        df = pd.read_csv(io.StringIO(kept), dtype=str, keep_default_na=False, na_values=[""])
-    except pd.errors.ParserError as exc:
-        raise InputError(f"{path}: not a readable CSV table ({exc})") from None
-    for column in columns:
-        if column not in df.columns:
-            present = ", ".join(repr(c) for c in df.columns)
-            raise InputError(
-                f"{path}: no column {column!r}; the columns present are {present}. "
-                "Name the right column with the matching option."
-            )
-    if df.empty:
+    table = read_user_csv(path, columns, comment="#")
+    if not table.rows:
         raise InputError(f"{path}: the file has a header but no rows")
+    df = pd.DataFrame([row[:3] for row in table.rows], columns=list(columns), dtype=str)
     df = df[list(columns)].apply(lambda col: col.str.strip())
     df = df.where(df != "")  # a blank cell is a missing cell
     unit, coder, value = columns

@@ -110,7 +110,7 @@ def run_reliability(
     InputError
         Fewer than two coder files, a bad coding file, or no codable code.
     """
-    from thesis_analysis.reliability.statistics import compute_code_reliability, list_disagreements
+    from thesis_analysis.reliability.per_code import compute_code_reliability, list_disagreements
 
     codings_folder = Path(codings_folder)
     coders = [p.stem for p in list_coder_files(codings_folder) if p.stem != ADJUDICATED]
