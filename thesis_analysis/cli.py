@@ -80,11 +80,9 @@ def handle_evaluate(args: argparse.Namespace) -> int:
     """Rules, model and combined vs. the hand coding, the dev set and cross-validated train."""
     from thesis_analysis.learning import evaluate_learned
     from thesis_analysis.project import load_project
-    from thesis_analysis.workflow import evaluate_project
+    from thesis_analysis.workflow import code_project, evaluate_project
 
     project = load_project(Path(args.root))
-    from thesis_analysis.workflow import code_project
-
     print(evaluate_project(project, code_project(project)))
     print()
     print(evaluate_learned(project, Path(args.dev) if args.dev else None))

@@ -140,3 +140,29 @@ def evaluate_learned(project: Project, dev: Path | None = None) -> str:
         "→ results/evaluation_realtext.csv, .md; results/calibration.csv, .md",
     ]
     return "\n".join(lines)
+
+
+def run_review_queue(root: Path, out: Path | None = None, limit: int = 20) -> str:
+    """The review queue of the project's informant segments: written to ``out`` (``.csv`` or
+    ``.md``) or its first ``limit`` rows returned as text."""
+    from thesis_analysis.autocode.queue import build_review_queue
+    from thesis_analysis.project import load_project
+    from thesis_analysis.writers import write_text_atomic
+
+    if out is not None and out.suffix not in (".csv", ".md"):
+        raise InputError(f"{out}: give a .csv or .md file")
+    project = load_project(Path(root))
+    coder = make_coder(project)
+    segments = project.informant_segments
+    ids, texts = segments["segment_id"].tolist(), segments["text"].tolist()
+    queue = build_review_queue(ids, texts, coder.code_docs(texts), coder.model)
+    source = "rules and model" if coder.model is not None else "rules only (no model)"
+    if out is None:
+        shown = queue.head(limit).drop(columns=["text"])
+        return f"review queue ({source}), {len(queue)} rows:\n{shown.to_string(index=False)}"
+    if out.suffix == ".csv":
+        write_csv_atomic(out, queue)
+    else:
+        escaped = queue.astype(str).apply(lambda c: c.str.replace("|", "\\|", regex=False))
+        write_text_atomic(out, escaped.to_markdown(index=False) + "\n")
+    return f"review queue ({source}): {len(queue)} rows → {out}"

@@ -5,9 +5,11 @@ labelled texts, by informant for the corpus, so that sentences of one source nev
 both sides of a fold), and the solver is liblinear with a fixed seed. Everything that is
 chosen — the regularisation ``C`` per code, the Platt calibration, the threshold per code,
 whether rule hits are kept where the model disagrees, the rules' precision — is chosen on
-cross-validated predictions of the training data only: of the labelled real texts where there
-are any (the texts the coder is for; the corpus, whose wording the rules were tuned on, still
-trains the weights), else of all.
+cross-validated predictions of the training data only. ``C``, calibration, threshold and the
+rules' precision are chosen on the labelled real texts where there are any (the texts the
+coder is for; the corpus, whose wording the rules were tuned on, still trains the weights);
+whether rule hits are kept (``union``, also on a tie) on all texts, so that the corpus's
+precise rules are not dropped.
 """
 
 from __future__ import annotations
@@ -178,15 +180,20 @@ def compute_f1(target: np.ndarray, predicted: np.ndarray) -> float:
 
 
 def measure_rule_precision(
-    rule_hits: np.ndarray, labels: np.ndarray, rule_codes: tuple[str, ...], codes: tuple[str, ...]
+    rule_hits: np.ndarray,
+    labels: np.ndarray,
+    rule_codes: tuple[str, ...],
+    codes: tuple[str, ...],
+    min_given: int = 0,
 ) -> dict[str, float]:
     """Per rule code, the share of texts a rule gave it that carry it in the labels
-    (Laplace-smoothed: ``(right + 1) / (given + 2)``); codes not labelled are left out."""
+    (Laplace-smoothed: ``(right + 1) / (given + 2)``); codes not labelled, or that rules gave
+    fewer than ``min_given`` texts, are left out."""
     precision = {}
     for k, code in enumerate(rule_codes):
-        if code not in codes:
-            continue
         given = rule_hits[:, k]
+        if code not in codes or given.sum() < max(min_given, 1):
+            continue
         right = int(np.sum(given & labels[:, codes.index(code)]))
         precision[code] = round((right + 1) / (int(given.sum()) + 2), 4)
     return precision
@@ -216,8 +223,11 @@ def train_model(
     folds = make_folds(data.groups, n_folds)
     realtext = np.array([o == REALTEXT for o in data.origins], np.bool_)
     measured = realtext if realtext.any() else np.ones(len(realtext), np.bool_)
-    precision = measure_rule_precision(
-        rule_hits[measured], data.labels[measured], spec.rule_codes, data.codes
+    precision = measure_rule_precision(rule_hits, data.labels, spec.rule_codes, data.codes)
+    precision.update(
+        measure_rule_precision(
+            rule_hits[measured], data.labels[measured], spec.rule_codes, data.codes, min_given=5
+        )
     )
     width = len(data.codes)
     weights = np.zeros((spec.n_features, width))
@@ -243,9 +253,7 @@ def train_model(
         )
         model_says = probability >= cut
         union = model_says | rule
-        better = compute_f1(target[tuned], union[tuned]) > compute_f1(
-            target[tuned], model_says[tuned]
-        )
+        better = compute_f1(target, union) >= compute_f1(target, model_says)
         policy.append("union" if better else "model")
         combined = union if policy[-1] == "union" else model_says
         fitted = fit_code(matrix, target, c_value)

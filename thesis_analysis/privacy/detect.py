@@ -110,15 +110,25 @@ class Detector:
         for m in self.before_institution.finditer(text):
             start = self.trim_sentence_start(text, m.start(1), m.end(1))
             if start is not None:
-                found.append(Finding("ARBEIDSSTED", start, m.end(), text[start : m.end()],
-                                     "name + institution"))
+                found.append(
+                    Finding(
+                        "ARBEIDSSTED", start, m.end(), text[start : m.end()], "name + institution"
+                    )
+                )
         patterns = (PLACE_BEFORE_NOUN, PLACE_AFTER_NOUN) if PLACE_HINT.search(text) else ()
         for pattern in patterns:
             for m in pattern.finditer(text):
                 start = self.trim_sentence_start(text, m.start(1), m.end(1))
                 if start is not None:
-                    found.append(Finding("STED", start, m.end(1), text[start : m.end(1)],
-                                         "context: kommune/bydel"))
+                    found.append(
+                        Finding(
+                            "STED",
+                            start,
+                            m.end(1),
+                            text[start : m.end(1)],
+                            "context: kommune/bydel",
+                        )
+                    )
         return found
 
     def is_name_like(self, word: str) -> bool:

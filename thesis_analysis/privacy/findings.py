@@ -6,9 +6,12 @@ from dataclasses import dataclass
 
 KINDS = ("PERSON", "STED", "ARBEIDSSTED", "TELEFON", "EPOST", "FNR", "DATO", "ADRESSE")
 # Among findings that start at the same place, the longer wins; at equal length this order.
-PRIORITY = {kind: rank for rank, kind in enumerate(
-    ("FNR", "EPOST", "TELEFON", "DATO", "ADRESSE", "ARBEIDSSTED", "STED", "PERSON")
-)}
+PRIORITY = {
+    kind: rank
+    for rank, kind in enumerate(
+        ("FNR", "EPOST", "TELEFON", "DATO", "ADRESSE", "ARBEIDSSTED", "STED", "PERSON")
+    )
+}
 
 
 @dataclass(frozen=True)

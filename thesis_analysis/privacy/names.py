@@ -100,8 +100,9 @@ def classify_word(start: int, word: str, lists: NameLists) -> Word:
     if not person and not place and word.endswith("s") and len(word) > 3:
         base = word[:-1]
         if base in names or base in surnames or base in lists.places:
-            return Word(start, end - 1, base, base in names or base in surnames,
-                        base in lists.places, True)
+            return Word(
+                start, end - 1, base, base in names or base in surnames, base in lists.places, True
+            )
     return Word(start, end, word, person, place)
 
 

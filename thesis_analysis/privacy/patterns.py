@@ -78,9 +78,7 @@ def find_pattern_findings(text: str, lexicon_ordinary: frozenset[str]) -> list[F
         return found
     for match in FNR.finditer(text):
         if is_valid_fnr(match.group(1) + match.group(2)):
-            found.append(
-                Finding("FNR", match.start(), match.end(), match.group(), "check digits")
-            )
+            found.append(Finding("FNR", match.start(), match.end(), match.group(), "check digits"))
     for match in PHONE.finditer(text):
         if not looks_like_years(match.group()):
             found.append(Finding("TELEFON", match.start(), match.end(), match.group(), "pattern"))

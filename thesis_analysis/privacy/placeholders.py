@@ -122,8 +122,15 @@ def build_key_frame(rows: list[KeyRow]) -> pd.DataFrame:
     """
     unique = sorted(
         set(rows),
-        key=lambda r: (r.file != "", r.file, r.line, r.column,
-                       KINDS.index(r.kind), placeholder_number(r), r.original),
+        key=lambda r: (
+            r.file != "",
+            r.file,
+            r.line,
+            r.column,
+            KINDS.index(r.kind),
+            placeholder_number(r),
+            r.original,
+        ),
     )
     return pd.DataFrame([r.__dict__ for r in unique], columns=list(KEY_COLUMNS))
 

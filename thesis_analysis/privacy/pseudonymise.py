@@ -160,8 +160,9 @@ def merge_key_rows(
 def render_key(rows: list[KeyRow]) -> str:
     """The key CSV text (UTF-8, LF)."""
     buffer = io.StringIO()
-    build_key_frame(rows).to_csv(buffer, index=False, lineterminator="\n",
-                                 columns=list(KEY_COLUMNS))
+    build_key_frame(rows).to_csv(
+        buffer, index=False, lineterminator="\n", columns=list(KEY_COLUMNS)
+    )
     return buffer.getvalue()
 
 

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-REVIEW_COLUMNS = (
-    "file", "line", "status", "kind", "original", "placeholder", "reason", "context"
-)
+REVIEW_COLUMNS = ("file", "line", "status", "kind", "original", "placeholder", "reason", "context")
 CONTEXT_CHARS = 40
 
 
@@ -70,8 +68,9 @@ def render_review_markdown(frame: pd.DataFrame) -> str:
         "## Replacements",
         "",
     ]
-    lines += render_table(replaced, ["file", "line", "kind", "original", "placeholder",
-                                     "reason", "context"])
+    lines += render_table(
+        replaced, ["file", "line", "kind", "original", "placeholder", "reason", "context"]
+    )
     lines += ["", "## Unsure (not replaced)", ""]
     lines += render_table(unsure, ["file", "line", "original", "reason", "context"])
     return "\n".join(lines) + "\n"

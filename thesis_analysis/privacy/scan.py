@@ -68,8 +68,14 @@ def pseudonymise_file(scanned: ScannedFile, mapping: PlaceholderMap) -> Pseudony
     flag_at = None
     if not scanned.layout.flagged:
         flag_at = len([e for e in edits if e[0] < scanned.layout.closing_fence])
-        edits.insert(flag_at, (scanned.layout.closing_fence, scanned.layout.closing_fence,
-                               FLAG + scanned.layout.newline))
+        edits.insert(
+            flag_at,
+            (
+                scanned.layout.closing_fence,
+                scanned.layout.closing_fence,
+                FLAG + scanned.layout.newline,
+            ),
+        )
     new_text, positions = apply_edits(text, edits)
     if flag_at is not None:
         del edits[flag_at], positions[flag_at]
@@ -79,16 +85,31 @@ def pseudonymise_file(scanned: ScannedFile, mapping: PlaceholderMap) -> Pseudony
         scanned.findings, edits, positions, strict=True
     ):
         rows.append(KeyRow(placeholder, finding.text, finding.kind, scanned.name, line, column))
-        review.append(ReviewItem(
-            scanned.name, line_of(line_starts, finding.start), "replaced", finding.kind,
-            finding.text, placeholder, finding.reason,
-            cut_context(text, finding.start, finding.end),
-        ))
+        review.append(
+            ReviewItem(
+                scanned.name,
+                line_of(line_starts, finding.start),
+                "replaced",
+                finding.kind,
+                finding.text,
+                placeholder,
+                finding.reason,
+                cut_context(text, finding.start, finding.end),
+            )
+        )
     for candidate in scanned.candidates:
-        review.append(ReviewItem(
-            scanned.name, line_of(line_starts, candidate.start), "unsure", "", candidate.text,
-            "", candidate.reason, cut_context(text, candidate.start, candidate.end),
-        ))
+        review.append(
+            ReviewItem(
+                scanned.name,
+                line_of(line_starts, candidate.start),
+                "unsure",
+                "",
+                candidate.text,
+                "",
+                candidate.reason,
+                cut_context(text, candidate.start, candidate.end),
+            )
+        )
     return PseudonymisedFile(scanned.name, new_text, tuple(rows), tuple(review))
 
 

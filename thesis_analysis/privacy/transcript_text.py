@@ -108,9 +108,7 @@ def list_turn_ranges(text: str, body_start: int) -> list[tuple[int, int]]:
     return ranges
 
 
-def apply_edits(
-    text: str, edits: list[tuple[int, int, str]]
-) -> tuple[str, list[tuple[int, int]]]:
+def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int]]]:
     """Replace ``text[start:end]`` by each edit's text (edits sorted, not overlapping).
 
     Returns the new text and, per edit, the 1-based line and 0-based column of its new text.
