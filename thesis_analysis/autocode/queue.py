@@ -4,7 +4,8 @@ A researcher should read the doubtful codings first. A coding's *margin* is how 
 confidence is from the point where the decision would flip: for a model or combined coding
 ``|p - threshold|``, for a rule-only coding ``|precision - 0.5|``. Codes the model nearly gave
 (``p`` below the threshold by at most :data:`WINDOW` and by at most half of it, no coding)
-are in the queue too, as ``not coded``. Segments are ordered by their smallest margin, and within a segment by margin.
+are in the queue too, as ``not coded``. Segments are ordered by their smallest margin, and
+within a segment by margin.
 """
 
 from __future__ import annotations
