@@ -16,8 +16,7 @@ import pandas as pd
 from thesis_analysis.errors import InputError
 from thesis_analysis.paths import ProjectPaths
 from thesis_analysis.project import Project
-from thesis_analysis.workflow import write_table
-from thesis_analysis.writers import write_csv_atomic
+from thesis_analysis.writers import write_csv_atomic, write_table
 
 TRAIN_FILE = Path("data/realtext/train.jsonl")
 DEV_FILE = Path("../shared/realtext/dev.jsonl")
@@ -147,7 +146,7 @@ def run_review_queue(root: Path, out: Path | None = None, limit: int = 20) -> st
     ``.md``) or its first ``limit`` rows returned as text."""
     from thesis_analysis.autocode.queue import build_review_queue
     from thesis_analysis.project import load_project
-    from thesis_analysis.writers import write_text_atomic
+    from thesis_analysis.writers import format_markdown, write_text_atomic
 
     if out is not None and out.suffix not in (".csv", ".md"):
         raise InputError(f"{out}: give a .csv or .md file")
@@ -163,6 +162,30 @@ def run_review_queue(root: Path, out: Path | None = None, limit: int = 20) -> st
     if out.suffix == ".csv":
         write_csv_atomic(out, queue)
     else:
-        escaped = queue.astype(str).apply(lambda c: c.str.replace("|", "\\|", regex=False))
-        write_text_atomic(out, escaped.to_markdown(index=False) + "\n")
+        write_text_atomic(out, format_markdown(queue))
     return f"review queue ({source}): {len(queue)} rows → {out}"
+
+
+def write_learning_curve(project: Project) -> str:
+    """The corpus learning curve → ``results/learning_curve`` (CSV, Markdown, LaTeX) and its
+    figure (PNG, SVG); nothing without hand coding."""
+    import matplotlib.pyplot as plt
+
+    from thesis_analysis.analysis.figures import save_figure
+    from thesis_analysis.analysis.learning_curve import (
+        compute_learning_curve,
+        plot_learning_curve,
+    )
+    from thesis_analysis.autocode.coder import AutoCoder
+    from thesis_analysis.autocode.training import build_training_set
+
+    manual = load_hand_coding(project)
+    if manual is None:
+        return "no hand coding: no learning curve"
+    data = build_training_set(project.codebook, None, project.informant_segments, manual)
+    curve = compute_learning_curve(AutoCoder(project.codebook), data, project.codebook)
+    write_table(curve.round(4), project.paths.results, "learning_curve")
+    figure = plot_learning_curve(curve)
+    save_figure(figure, project.paths.results, "learning_curve")
+    plt.close(figure)
+    return "wrote results/learning_curve.csv, .md, .tex, .png and .svg"

@@ -184,6 +184,10 @@ def run_all(root: Path, execute_notebooks: bool = True) -> str:
                 paths.codings, project.informant_segments, project.codebook, paths.results
             )
         )
+        from thesis_analysis.learning import evaluate_learned, write_learning_curve
+
+        lines.append(evaluate_learned(project))
+        lines.append(write_learning_curve(project))
     lines.append(link_project(project, auto=auto))
     if execute_notebooks:
         from thesis_analysis.notebook_report import build_report
