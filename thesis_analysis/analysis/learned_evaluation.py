@@ -100,11 +100,11 @@ def predict_methods(
             for m, code in enumerate(model.codes):
                 if code in column:
                     found["model"][at, column[code]] = doc.probability[:, m] >= model.threshold[m]
-        for line in doc.lines:
-            top = compute_top_level(line.code)
+        for text, code, source, confidence, *_ in doc.lines.iterate_rows():
+            top = compute_top_level(code)
             if top in column:
-                found["combined"][line.text, column[top]] = True
-                rows.append((line.text, top, line.source, line.confidence))
+                found["combined"][text, column[top]] = True
+                rows.append((text, top, source, confidence))
     frame = pd.DataFrame(rows, columns=["text", "code", "source", "confidence"])
     frame = frame.sort_values(["text", "code", "confidence"]).drop_duplicates(
         ["text", "code"], keep="last"

@@ -55,19 +55,36 @@ class DocResult:
 
 
 @dataclass(frozen=True)
-class CodedLine:
-    """One coding of one text: code, source (rule, model, both), confidence in 0–1, evidence
-    (`` | ``-separated), rules (``; ``-separated, ``model`` for the model) and the offsets of
-    the first evidence in the text."""
+class CodedLines:
+    """The codings of a doc's texts, one entry per text and code, sorted by text and code.
 
-    text: int
-    code: str
-    source: str
-    confidence: float
-    evidence: str
-    rule: str
-    start: int
-    end: int
+    Attributes
+    ----------
+    text : each coding's text number (counted from the first text given).
+    code, source : the code, and ``rule``, ``model`` or ``both``.
+    confidence : in 0–1 (see the module docstring).
+    evidence : the matched words, or the words that weighed most (`` | ``-separated).
+    rule : the rules that fired (``; ``-separated), ``model`` for a model-only coding.
+    start, end : the offsets of the first evidence in the text.
+    """
+
+    text: np.ndarray
+    code: list[str]
+    source: list[str]
+    confidence: np.ndarray
+    evidence: list[str]
+    rule: list[str]
+    start: np.ndarray
+    end: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def iterate_rows(self) -> Iterator[tuple[int, str, str, float, str, str, int, int]]:
+        """``(text, code, source, confidence, evidence, rule, start, end)`` per coding."""
+        columns = (self.text.tolist(), self.code, self.source, self.confidence.tolist(),
+                   self.evidence, self.rule, self.start.tolist(), self.end.tolist())  # fmt: skip
+        return zip(*columns, strict=True)
 
 
 def mark_rule_hits(table: HitTable, rule_codes: tuple[str, ...]) -> np.ndarray:
@@ -108,7 +125,7 @@ class CodedDoc:
 
     first_text: int
     n_texts: int
-    lines: list[CodedLine]
+    lines: CodedLines
     probability: np.ndarray
     rule_hits: np.ndarray
 
@@ -145,74 +162,108 @@ class CombinedCoder:
             lines = self._combine(doc, table, probability)
             yield CodedDoc(table.first_text, table.n_texts, lines, probability, doc.rule_hits)
 
-    def _combine(self, doc: DocResult, table: HitTable, probability: np.ndarray) -> list[CodedLine]:
+    def _combine(self, doc: DocResult, table: HitTable, probability: np.ndarray) -> CodedLines:
         model = self.model
-        precision = model.rule_precision if model is not None else {}
         codes = model.codes if model is not None else ()
+        precision = model.rule_precision if model is not None else {}
         column = {code: n for n, code in enumerate(codes)}
-        agrees = probability >= model.threshold if model is not None else probability > 0
-        lines, ruled = [], set()
-        for text, code, evidence, rules, start, end in summarise_tables([table]):
-            top = compute_top_level(code)
-            number = text - table.first_text
-            rule_conf = float(precision.get(top, DEFAULT_RULE_PRECISION))
-            if top in column:
-                c = column[top]
-                ruled.add((number, c))
-                if agrees[number, c]:
-                    confidence = max(float(probability[number, c]), rule_conf)
-                    lines.append(
-                        CodedLine(text, code, "both", confidence, evidence, rules, start, end)
-                    )
-                    continue
-                if model.policy[c] == "model":
-                    continue
-            lines.append(CodedLine(text, code, "rule", rule_conf, evidence, rules, start, end))
+        rule_lines = list(summarise_tables([table]))
+        text = np.array([line[0] for line in rule_lines], np.int64) - table.first_text
+        tops = [compute_top_level(line[1]) for line in rule_lines]
+        col = np.array([column.get(top, -1) for top in tops], np.int64)
+        rule_conf = np.array([precision.get(t, DEFAULT_RULE_PRECISION) for t in tops], float)
         if model is not None:
-            lines += self._model_lines(doc, table, probability, agrees, ruled)
-        lines.sort(key=lambda line: (line.text, line.code))
-        return lines
+            agrees = probability >= model.threshold
+            known = col >= 0
+            both = np.zeros(len(text), np.bool_)
+            both[known] = agrees[text[known], col[known]]
+            union = np.array([p == "union" for p in model.policy] + [True])
+            keep = both | union[col]
+            p = np.where(known, probability[text, np.maximum(col, 0)], 0.0)
+            confidence = np.where(both, np.maximum(p, rule_conf), rule_conf)
+            ruled = np.zeros(agrees.shape, np.bool_)
+            ruled[text[known], col[known]] = True
+        else:
+            both = np.zeros(len(text), np.bool_)
+            keep, confidence = np.ones(len(text), np.bool_), rule_conf
+        kept = np.flatnonzero(keep).tolist()
+        lines = [rule_lines[i] for i in kept]
+        parts = [
+            (
+                text[kept] + table.first_text,
+                [line[1] for line in lines],
+                ["both" if b else "rule" for b in both[kept].tolist()],
+                confidence[kept],
+                [line[2] for line in lines],
+                [line[3] for line in lines],
+                np.array([line[4] for line in lines], np.int64),
+                np.array([line[5] for line in lines], np.int64),
+            )
+        ]
+        if model is not None:
+            parts.append(self._model_lines(doc, table, probability, agrees & ~ruled))
+        return _join_lines(parts)
 
     def _model_lines(
-        self,
-        doc: DocResult,
-        table: HitTable,
-        probability: np.ndarray,
-        agrees: np.ndarray,
-        ruled: set[tuple[int, int]],
-    ) -> list[CodedLine]:
-        tokens, lines = doc.tokens, []
-        for c, code in enumerate(self.model.codes):
-            texts = [t for t in np.flatnonzero(agrees[:, c]).tolist() if (t, c) not in ruled]
-            if not texts:
-                continue
+        self, doc: DocResult, table: HitTable, probability: np.ndarray, wanted: np.ndarray
+    ) -> tuple:
+        """The model-only codings (``wanted``: texts × codes), with the words that weighed
+        most as evidence."""
+        tokens = doc.tokens
+        wanted[tokens.n_word == 0] = False
+        pairs = np.argwhere(wanted)  # sorted by text, then code
+        evidence, starts, ends = [], np.zeros(len(pairs), np.int64), np.zeros(len(pairs), np.int64)
+        chosen: dict[tuple[int, int], list[int]] = {}
+        for c in np.unique(pairs[:, 1]).tolist():
+            texts = pairs[pairs[:, 1] == c, 0]
             weights = self.scorer.weigh_tokens(tokens, c)
-            wanted = np.isin(tokens.text, texts) & (weights > 0)
-            picked = np.flatnonzero(wanted)
+            picked = np.flatnonzero(np.isin(tokens.text, texts) & (weights > 0))
             order = picked[np.lexsort((-weights[picked], tokens.text[picked]))]
             own = tokens.text[order]
-            rank = np.arange(len(order)) - np.searchsorted(own, own)
-            best = order[rank < EVIDENCE_WORDS]
+            best = order[(np.arange(len(order)) - np.searchsorted(own, own)) < EVIDENCE_WORDS]
             best = best[np.lexsort((tokens.char_start[best], tokens.text[best]))]
-            by_text: dict[int, list[int]] = {}
             for token, text in zip(best.tolist(), tokens.text[best].tolist(), strict=True):
-                by_text.setdefault(text, []).append(token)
-            for text in texts:
-                chosen = by_text.get(text, [])
-                shift = int(table.text_start[text])
-                words = [table.source[tokens.char_start[t] : tokens.char_end[t]] for t in chosen]
-                start = int(tokens.char_start[chosen[0]]) - shift if chosen else 0
-                end = int(tokens.char_end[chosen[0]]) - shift if chosen else 0
-                lines.append(
-                    CodedLine(
-                        table.first_text + text,
-                        code,
-                        "model",
-                        float(probability[text, c]),
-                        SPAN_JOINER.join(words),
-                        MODEL_RULE,
-                        start,
-                        end,
-                    )  # fmt: skip
+                chosen.setdefault((text, c), []).append(token)
+        for n, (text, c) in enumerate(pairs.tolist()):
+            found = chosen.get((text, c), [])
+            shift = int(table.text_start[text])
+            evidence.append(
+                SPAN_JOINER.join(
+                    table.source[tokens.char_start[t] : tokens.char_end[t]] for t in found
                 )
-        return lines
+            )
+            if found:
+                starts[n] = tokens.char_start[found[0]] - shift
+                ends[n] = tokens.char_end[found[0]] - shift
+        codes = self.model.codes
+        return (
+            pairs[:, 0] + table.first_text,
+            [codes[c] for c in pairs[:, 1].tolist()],
+            ["model"] * len(pairs),
+            probability[pairs[:, 0], pairs[:, 1]],
+            evidence,
+            [MODEL_RULE] * len(pairs),
+            starts,
+            ends,
+        )
+
+
+def _join_lines(parts: list[tuple]) -> CodedLines:
+    """Concatenate columns of codings and sort them by text and code."""
+    columns = [
+        np.concatenate([p[k] for p in parts])
+        if k in (0, 3, 6, 7)
+        else sum((p[k] for p in parts), [])
+        for k in range(8)
+    ]
+    codes = columns[1]
+    ranks = {code: n for n, code in enumerate(sorted(set(codes)))}
+    order = np.lexsort((np.array([ranks[c] for c in codes], np.int64), columns[0])).tolist()
+    picked = [
+        column[order] if k in (0, 3, 6, 7) else [column[i] for i in order]
+        for k, column in enumerate(columns)
+    ]
+    return CodedLines(
+        picked[0].astype(np.int64), picked[1], picked[2], picked[3].astype(np.float64),
+        picked[4], picked[5], picked[6].astype(np.int64), picked[7].astype(np.int64),
+    )  # fmt: skip

@@ -21,7 +21,6 @@ text gives the same vector in every process.
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,16 +75,35 @@ def mix_hashes(values: np.ndarray, salt: int, bits: int) -> np.ndarray:
     return (mixed >> np.uint64(64 - bits)).astype(np.int64)
 
 
-def list_char_buckets(word: str, spec: FeatureSpec) -> list[int]:
-    """The char-block columns of ``word``'s character n-grams (lower case, ends marked)."""
-    text = f"<{word.lower()}>"
-    mask, offset = spec.n_char - 1, spec.n_word
-    grams = (
-        text[i : i + n]
-        for n in range(spec.char_min, spec.char_max + 1)
-        for i in range(len(text) - n + 1)
-    )
-    return [offset + (zlib.crc32(g.encode()) & mask) for g in grams]
+def find_char_buckets(words: list[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
+    """The char-block columns of the character n-grams of ``words`` (lower case, ends marked
+    ``<`` ``>``), all words at once: ``(word number, column)`` per n-gram, by word.
+
+    An n-gram's hash is a polynomial in its code points (uint64 arithmetic), mixed and cut to
+    ``char_bits``; computed with numpy over the words joined, so no Python runs per n-gram.
+    """
+    marked = [f"<{w.lower()}>" for w in words]
+    points = np.frombuffer("".join(marked).encode("utf-32-le"), dtype=np.uint32)
+    points = points.astype(np.uint64)
+    lengths = np.array([len(m) for m in marked], np.int64)
+    ends = np.cumsum(lengths)
+    owner = np.repeat(np.arange(len(words)), lengths)
+    numbers, columns = [], []
+    for n in range(spec.char_min, spec.char_max + 1):
+        if len(points) < n:
+            continue
+        count = len(points) - n + 1
+        hashed = np.zeros(count, np.uint64)
+        for k in range(n):
+            hashed = hashed * np.uint64(1_000_003) + points[k : k + count]
+        valid = np.arange(count) + n <= ends[owner[:count]]
+        numbers.append(owner[:count][valid])
+        columns.append(spec.n_word + mix_hashes(hashed[valid], n, spec.char_bits))
+    if not numbers:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    number, column = np.concatenate(numbers), np.concatenate(columns)
+    order = np.argsort(number, kind="stable")
+    return number[order], column[order]
 
 
 class TypeTable:
@@ -137,14 +155,18 @@ class TypeTable:
         kept = np.array([any(ch.isalnum() for ch in w) for w in words], np.bool_)
         lemma_cols = mix_hashes(lemmas, SALT_LEMMA, spec.word_bits)
         norm_cols = mix_hashes(norms, SALT_NORM, spec.word_bits)
-        columns: list[int] = []
-        n_word, n_char = np.zeros(len(words), np.int64), np.zeros(len(words), np.int64)
-        for i, word in enumerate(words):
-            if not kept[i]:
-                continue
-            chars = list_char_buckets(word, spec)
-            columns += [int(lemma_cols[i]), int(norm_cols[i]), *chars]
-            n_word[i], n_char[i] = 2, len(chars)
+        number, chars = find_char_buckets(words, spec)
+        keep = kept[number]
+        number, chars = number[keep], chars[keep]
+        n_word = np.where(kept, 2, 0).astype(np.int64)
+        n_char = np.bincount(number, minlength=len(words)).astype(np.int64)
+        char_ptr = np.concatenate([[0], np.cumsum(n_char)])
+        own_ptr = np.concatenate([[0], np.cumsum(n_word + n_char)])
+        columns = np.zeros(int(own_ptr[-1]), np.int64)
+        word_at = own_ptr[:-1][kept]
+        columns[word_at], columns[word_at + 1] = lemma_cols[kept], norm_cols[kept]
+        within = np.arange(len(chars)) - char_ptr[number]
+        columns[own_ptr[number] + 2 + within] = chars
         self._grow(len(words), len(columns))
         rows = np.arange(self.count, self.count + len(words))
         self._lowers[rows], self.kept[rows] = lowers, kept

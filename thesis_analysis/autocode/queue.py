@@ -47,19 +47,18 @@ def build_review_queue(
     rows = []
     for doc in docs:
         given = set()
-        for line in doc.lines:
-            top = compute_top_level(line.code)
-            number = line.text - doc.first_text
-            if line.source == "rule" or top not in column:
-                threshold, margin = float("nan"), abs(line.confidence - RULE_POINT)
+        for text, code, source, confidence, evidence, *_ in doc.lines.iterate_rows():
+            top = compute_top_level(code)
+            number = text - doc.first_text
+            if source == "rule" or top not in column:
+                threshold, margin = float("nan"), abs(confidence - RULE_POINT)
             else:
                 threshold = float(model.threshold[column[top]])
                 p = float(doc.probability[number, column[top]])
                 margin = abs(p - threshold)
             if top in column:
                 given.add((number, column[top]))
-            rows.append((line.text, line.code, "coded", line.source, line.confidence,
-                         threshold, margin, line.evidence))  # fmt: skip
+            rows.append((text, code, "coded", source, confidence, threshold, margin, evidence))
         if model is None:
             continue
         gap = model.threshold - doc.probability
