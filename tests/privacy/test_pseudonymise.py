@@ -44,8 +44,11 @@ def project(tmp_path: Path) -> Path:
 def run(project: Path, detector: Detector, out: str = "out", **kwargs) -> str:
     return run_pseudonymise(
         project / "in" if "source" not in kwargs else kwargs.pop("source"),
-        project / out, project / "private" / "key.csv",
-        project_root=project, detector=detector, **kwargs,
+        project / out,
+        project / "private" / "key.csv",
+        project_root=project,
+        detector=detector,
+        **kwargs,
     )
 
 
@@ -85,8 +88,9 @@ def test_second_run_reuses_key_and_is_idempotent(project: Path, detector: Detect
 @pytest.mark.parametrize("key", ["out/key.csv", "in/key.csv", "transcripts/key.csv"])
 def test_refuses_key_in_shared_folders(project: Path, detector: Detector, key: str) -> None:
     with pytest.raises(InputError, match="key holds the real names"):
-        run_pseudonymise(project / "in", project / "out", project / key,
-                         project_root=project, detector=detector)
+        run_pseudonymise(
+            project / "in", project / "out", project / key, project_root=project, detector=detector
+        )
 
 
 def test_refuses_overwrite_without_force(project: Path, detector: Detector) -> None:
@@ -98,8 +102,14 @@ def test_refuses_overwrite_without_force(project: Path, detector: Detector) -> N
 
 def test_first_name_alone_is_ambiguous_with_two_full_names() -> None:
     mapping = PlaceholderMap()
-    mapping.assign_all([("PERSON", "Kari Nordmann"), ("PERSON", "Kari Hansen"),
-                        ("PERSON", "Kari"), ("PERSON", "Nordmann")])
+    mapping.assign_all(
+        [
+            ("PERSON", "Kari Nordmann"),
+            ("PERSON", "Kari Hansen"),
+            ("PERSON", "Kari"),
+            ("PERSON", "Nordmann"),
+        ]
+    )
     assert mapping.get_placeholder("PERSON", "Kari") == "[PERSON-3]"
     assert mapping.get_placeholder("PERSON", "Nordmann") == "[PERSON-1]"
 

@@ -52,7 +52,7 @@ def bootstrap_macro_f1(
 ) -> tuple[float, float]:
     """The 95 % percentile interval of macro-F1 (mean over columns with a reference or a
     prediction in the resample), texts resampled ``n`` times."""
-    if len(gold) == 0:
+    if gold.size == 0:
         return float("nan"), float("nan")
     rng = np.random.default_rng(seed)
     values = []
