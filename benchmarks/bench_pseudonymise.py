@@ -55,11 +55,19 @@ def score(records: list[dict], detector: Detector) -> dict:
             if any(f.start <= start and end <= f.end for f in findings):
                 hidden[kind] += 1
     correct = sum(
-        1 for r in records for f in detector.detect(r["text"]).findings
+        1
+        for r in records
+        for f in detector.detect(r["text"]).findings
         if [f.start, f.end, f.kind] in r["spans"]
     )
-    return {"gold": gold, "hit": hit, "hidden": hidden, "found": found,
-            "correct": correct, "clean_false": clean_false}
+    return {
+        "gold": gold,
+        "hit": hit,
+        "hidden": hidden,
+        "found": found,
+        "correct": correct,
+        "clean_false": clean_false,
+    }
 
 
 def print_scores(name: str, result: dict, sentences: int, clean: int) -> None:
@@ -112,9 +120,11 @@ def main() -> None:
             count += 1
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
-    print(f"\nspeed: {words:,} words in {len(texts):,} texts, {seconds:.2f} s wall, "
-          f"{words / seconds:,.0f} words/s; {cpu:.2f} s CPU, {words / cpu:,.0f} words/s "
-          f"(CPU time is what other load on the machine does not inflate); {count:,} findings")
+    print(
+        f"\nspeed: {words:,} words in {len(texts):,} texts, {seconds:.2f} s wall, "
+        f"{words / seconds:,.0f} words/s; {cpu:.2f} s CPU, {words / cpu:,.0f} words/s "
+        f"(CPU time is what other load on the machine does not inflate); {count:,} findings"
+    )
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"peak memory: {peak_memory_mib():.0f} MiB")
 
