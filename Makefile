@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-unit test-notebooks test-browser lint format benchmark notebooks clean
+.PHONY: install run test test-unit test-kernels-python test-notebooks test-browser lint format benchmark notebooks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,13 +17,22 @@ install: $(STAMP)
 run: install
 	$(BIN)/thesis-analysis run
 
-test: install lint test-unit test-notebooks test-browser
+test: install lint test-unit test-kernels-python test-notebooks test-browser
 
 lint: install
 	$(BIN)/ruff check .
 
 test-unit: install
 	$(BIN)/python -m pytest tests --ignore=tests/browser
+
+# The compiled kernels' tests once more as plain Python (numba off), so that coverage and the
+# debugger see the loops and a difference between compiled and interpreted code shows.
+KERNEL_TESTS := tests/autocode/test_array_kernels.py tests/autocode/test_matching.py \
+	tests/autocode/test_reference.py tests/autocode/test_ordering.py \
+	tests/nlp/test_sentence_component.py tests/nlp/test_hash_lookup.py
+test-kernels-python: install
+	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest $(KERNEL_TESTS) -q -p no:cacheprovider \
+		-W ignore::DeprecationWarning
 
 test-notebooks: install
 	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider

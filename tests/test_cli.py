@@ -100,3 +100,56 @@ def test_every_command_has_help(command: str) -> None:
     with pytest.raises(SystemExit) as info:
         parser.parse_args([command, "--help"])
     assert info.value.code == 0
+
+
+def test_code_texts_names_an_unclosed_quote_in_one_line(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "texts.csv"
+    source.write_text('id,text\n1,"Målstyring er bra\n2,ok\n', encoding="utf-8")
+    status = main(["code-texts", str(source), "--out", str(tmp_path / "out.csv")])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and f"{source}:2:" in err and "quote" in err
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_import_can_pseudonymise_on_the_way_in(tmp_path: Path, capsys) -> None:
+    out, key = tmp_path / "project" / "transcripts", tmp_path / "private" / "key.csv"
+    status = main(
+        [
+            "import", str(DATA / "import" / "interview.txt"), "--id", "V9", "--role", "veileder",
+            "--speaker", "Intervjuer=I", "--speaker", "Kari=V9", "--out", str(out),
+            "--pseudonymise", "--key", str(key),
+        ]
+    )  # fmt: skip
+    assert status == 0
+    text = (out / "V9.md").read_text(encoding="utf-8")
+    assert "pseudonymised: true" in text and "Kari" not in text
+    assert "Kari" in key.read_text(encoding="utf-8")
+    assert main(["import", str(DATA / "import" / "interview.txt"), "--pseudonymise"]) == 2
+    assert "needs --key" in capsys.readouterr().err
+
+
+def test_run_warns_about_original_transcripts_not_pseudonymised(tmp_path: Path) -> None:
+    from thesis_analysis.project import load_project
+    from thesis_analysis.workflow import warn_unpseudonymised
+
+    root = tmp_path / "p"
+    (root / "transcripts").mkdir(parents=True)
+    for name, flag in (("A1", ""), ("B1", "pseudonymised: true\n")):
+        (root / "transcripts" / f"{name}.md").write_text(
+            f"---\nid: {name}\nrole: leder\nemployer: stat\nsource: original\n"
+            f"provenance: test\n{flag}---\n\nI: Hei?\n\n{name}: Hei.\n",
+            encoding="utf-8",
+        )
+    (root / "codebook.yaml").write_bytes((DATA / "codebook_small.yaml").read_bytes())
+    import thesis_analysis.project as project_module
+
+    original = project_module.load_codebook
+    project_module.load_codebook = lambda path: None
+    try:
+        project = load_project(root)
+    finally:
+        project_module.load_codebook = original
+    warning = warn_unpseudonymised(project)
+    assert warning is not None and "1 original transcript(s)" in warning and "A1" in warning
+    assert "B1" not in warning

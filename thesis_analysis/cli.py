@@ -39,18 +39,36 @@ def handle_validate(args: argparse.Namespace) -> int:
 
 def handle_import(args: argparse.Namespace) -> int:
     """Convert .docx/.txt/.vtt/.srt transcripts into the project format."""
+    import tempfile
+
     from thesis_analysis.corpus.importers import run_import
 
-    written = run_import(
-        [Path(p) for p in args.files],
-        Path(args.out),
-        args.id or None,
-        args.role,
-        args.employer,
-        args.team,
-        args.speaker or [],
-        args.force,
-    )
+    if args.pseudonymise and not args.key:
+        raise InputError("import --pseudonymise needs --key KEY.csv (kept outside the project)")
+    with tempfile.TemporaryDirectory(prefix="thesis-import-") as staging:
+        written = run_import(
+            [Path(p) for p in args.files],
+            Path(staging) if args.pseudonymise else Path(args.out),
+            args.id or None,
+            args.role,
+            args.employer,
+            args.team,
+            args.speaker or [],
+            args.force,
+        )
+        if args.pseudonymise:
+            from thesis_analysis.privacy.pseudonymise import run_pseudonymise
+
+            print(
+                run_pseudonymise(
+                    Path(staging),
+                    Path(args.out),
+                    Path(args.key),
+                    force=args.force,
+                    project_root=Path("."),
+                )  # fmt: skip
+            )
+            written = [Path(args.out) / path.name for path in written]
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -174,6 +192,23 @@ def handle_import_qdc(args: argparse.Namespace) -> int:
     return 0
 
 
+def handle_pseudonymise(args: argparse.Namespace) -> int:
+    """Replace names, places and numbers in transcripts by placeholders; keep a key apart."""
+    from thesis_analysis.privacy.pseudonymise import run_pseudonymise
+
+    print(
+        run_pseudonymise(
+            Path(args.input),
+            Path(args.out),
+            Path(args.key),
+            force=args.force,
+            reverse=args.reverse,
+            project_root=Path(args.root),
+        )
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
     parser = argparse.ArgumentParser(prog="thesis-analysis", description=__doc__.split("\n")[0])
@@ -199,6 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--team")
     imp.add_argument("--speaker", action="append", help="LABEL=ID, e.g. 'Intervjuer=I'")
     imp.add_argument("--force", action="store_true", help="overwrite existing files")
+    imp.add_argument("--pseudonymise", action="store_true", help="write pseudonymised copies")
+    imp.add_argument("--key", help="with --pseudonymise: the key CSV, outside the project")
 
     add("code", handle_code)
     texts = add("code-texts", handle_code_texts)
@@ -242,6 +279,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="codepoints",
         help="how the file counts text positions (NVivo, QualCoder: utf16)",
     )
+    pseudo = add("pseudonymise", handle_pseudonymise)
+    pseudo.add_argument("input", help="folder of transcripts (*.md); never changed")
+    pseudo.add_argument("--out", required=True, help="folder for the pseudonymised copies")
+    pseudo.add_argument("--key", required=True, help="CSV key (keep it outside the project)")
+    pseudo.add_argument("--reverse", action="store_true", help="restore originals from --key")
+    pseudo.add_argument("--force", action="store_true", help="overwrite outputs, update the key")
     import_qdc = add("import-qdc", handle_import_qdc, root=False)
     import_qdc.add_argument("input")
     import_qdc.add_argument("--into", default=".")

@@ -13,13 +13,15 @@ import hashlib
 from dataclasses import dataclass
 from importlib import metadata, util
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from thesis_analysis.codebook.model import Codebook, load_codebook
 from thesis_analysis.corpus.records import INTERVIEWER, Corpus, load_corpus
 from thesis_analysis.paths import ProjectPaths
 from thesis_analysis.writers import write_csv_atomic
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SEGMENTATION_MODULES = (
     "thesis_analysis.corpus.segments",
@@ -68,6 +70,8 @@ def compute_segments_key(paths: ProjectPaths) -> str:
 
 def load_segments(paths: ProjectPaths, corpus: Corpus) -> pd.DataFrame:
     """The corpus's segments: from the cache if it matches, else segmented (and cached)."""
+    import pandas as pd
+
     from thesis_analysis.corpus.segments import SEGMENT_COLUMNS
 
     cache = paths.results / ".cache" / f"segments-{compute_segments_key(paths)}.csv"

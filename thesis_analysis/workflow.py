@@ -7,15 +7,18 @@ functions are the command-line wrappers that load the project first.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from thesis_analysis.codebook.model import load_codebook
 from thesis_analysis.corpus.records import informants_to_frame
 from thesis_analysis.paths import ProjectPaths
 from thesis_analysis.project import Project, load_project
 from thesis_analysis.writers import write_csv_atomic, write_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def code_project(project: Project, progress: bool = False) -> pd.DataFrame:
@@ -39,6 +42,8 @@ def evaluate_project(project: Project, auto: pd.DataFrame) -> str:
     """Score auto-coder and naive baseline against ``codings/manual.csv``, on all informants
     and on each half of them (sorted ids, first half A); the auto-coder's indicator codings are
     the indicator links (:mod:`thesis_analysis.analysis.indicators`, references included)."""
+    import pandas as pd
+
     from thesis_analysis.analysis.evaluation import code_naive_baseline, evaluate_codings
     from thesis_analysis.analysis.indicators import compute_indicator_links, merge_link_codings
     from thesis_analysis.coding.files import load_coder_file
@@ -121,6 +126,24 @@ def link_project(
     )
 
 
+def warn_unpseudonymised(project: Project) -> str | None:
+    """A warning naming the transcripts of ``source: original`` that the ``pseudonymise``
+    command has not marked (``pseudonymised: true`` in the front matter), or None."""
+    open_ids = sorted(
+        t.id
+        for t in project.corpus.transcripts
+        if t.informant.source == "original"
+        and dict(t.informant.attributes).get("pseudonymised", "").lower() != "true"
+    )
+    if not open_ids:
+        return None
+    return (
+        f"warning: {len(open_ids)} original transcript(s) not pseudonymised "
+        f"({', '.join(open_ids[:10])}{' …' if len(open_ids) > 10 else ''}); run "
+        "`thesis-analysis pseudonymise` and analyse the copies before sharing any result"
+    )
+
+
 def compute_overview(project: Project) -> pd.DataFrame:
     """The corpus overview table: informants with role, employer, turns and words."""
     from thesis_analysis.analysis.tables import compute_corpus_overview
@@ -175,6 +198,10 @@ def run_all(root: Path, execute_notebooks: bool = True) -> str:
     paths = project.paths
     auto = code_project(project)
     lines = [write_auto_codings(project, auto)]
+    warning = warn_unpseudonymised(project)
+    if warning:
+        print(warning, file=sys.stderr)
+        lines.append(warning)
     write_table(compute_overview(project), paths.results, "corpus_overview", ("csv", "md"))
     lines.append("wrote results/corpus_overview.csv and .md")
     if (paths.codings / "manual.csv").is_file():

@@ -1,6 +1,7 @@
 """Load YAML safely while recording the line each mapping, sequence, key and item starts on.
 
-:class:`LineLoader` is a :class:`yaml.SafeLoader` subclass that only records where each node
+:class:`LineLoader` is a safe loader (libyaml's ``CSafeLoader`` where PyYAML has it, else
+``SafeLoader``) that only records where each node
 starts (and which mapping keys repeat), so loading stays safe. Mappings load as
 :class:`LineDict` and sequences as :class:`LineList`; :func:`locate_line` and
 :func:`locate_item_line` read the recorded lines back for error messages.
@@ -27,7 +28,7 @@ class LineList(list):
     item_lines: list
 
 
-class LineLoader(yaml.SafeLoader):
+class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when installed
     """SafeLoader that records 1-based start lines of mappings, sequences and their items.
 
     Parameters

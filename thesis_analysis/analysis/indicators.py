@@ -317,10 +317,10 @@ def select_indicator_exemplars(statements: pd.DataFrame, segments: pd.DataFrame)
     pool = pool.assign(
         source=source,
         by_ref=pool["how"] == "reference",
-        quoted=~source.str.contains("sitat"),
+        unquoted=~source.str.contains("sitat"),  # False (a quotation) sorts first
         length=pool["text"].str.len(),
     )
-    pool = pool.sort_values(["by_ref", "quoted", "length", "segment_id"], kind="mergesort")
+    pool = pool.sort_values(["by_ref", "unquoted", "length", "segment_id"], kind="mergesort")
     chosen: list = []
     for wanted in (("kritisk", "blandet"), ("positiv",), STANCES):
         fresh = (

@@ -6,16 +6,18 @@ import sys
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from tqdm import tqdm
 
 from thesis_analysis.autocode.coder import AutoCoder
 from thesis_analysis.autocode.summary import encode_csv_lines, summarise, summarise_tables
-from thesis_analysis.coding.files import CODING_COLUMNS
 from thesis_analysis.errors import InputError
 from thesis_analysis.user_files import iter_user_csv
 from thesis_analysis.writers import open_atomic
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TEXT_CODING_COLUMNS = ["id", "code", "evidence", "rule", "evidence_start", "evidence_end"]
 SNIPPET_LENGTH = 120
@@ -39,6 +41,10 @@ def code_segments(segments: pd.DataFrame, coder: AutoCoder, progress: bool = Fal
     ``evidence_start``/``evidence_end`` (body offsets of the first evidence) and ``codebook``
     (the codebook's short hash). Sorted by segment id and code.
     """
+    import pandas as pd
+
+    from thesis_analysis.coding.files import CODING_COLUMNS
+
     rows = []
     texts = segments["text"].tolist()
     bar = tqdm(total=len(texts), disable=not (progress and sys.stderr.isatty()), unit="seg")

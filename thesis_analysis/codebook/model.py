@@ -13,11 +13,13 @@ import hashlib
 from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from thesis_analysis.codebook.validation import FIXED_IDS, check_codebook_text
 from thesis_analysis.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "FIXED_IDS",
@@ -250,6 +252,8 @@ def codebook_to_frame(codebook: Codebook) -> pd.DataFrame:
     target_unit, target_direction, perspective, perspective_note, indicator_line,
     rogaland_followup, in_vedlegg4, indicator_source, yaml_line.
     """
+    import pandas as pd
+
     rows = []
     for code in codebook.codes:
         ind = code.indicator

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from thesis_analysis.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ROLES = ("leder", "nestleder", "teamleder", "veileder", "ukjent")
 EMPLOYERS = ("stat", "kommune", "ukjent")
@@ -143,6 +145,8 @@ def informants_to_frame(corpus: Corpus) -> pd.DataFrame:
         }
         for i in corpus.informants
     ]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=["informant", "role", "employer", "team", "source"])
 
 
@@ -170,4 +174,6 @@ def turns_to_frame(corpus: Corpus) -> pd.DataFrame:
         for turn in transcript.turns
     ]
     columns = ["transcript", "turn", "speaker", "section", "start", "end", "line", "text"]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=[*columns, "provenance"])

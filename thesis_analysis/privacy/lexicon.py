@@ -1,6 +1,6 @@
 """The one door to the toolkit's lemma lexicon (its module path may move).
 
-The lexicon (Norsk Ordbank via spacy-lookups-data) also lists proper nouns (``kari``,
+The lexicon (bokmål from Norsk Ordbank, nynorsk from simplemma) also lists proper nouns (``kari``,
 ``oslo``), so a word counts as *ordinary* only when it is a stop word, a listed common word,
 or a form of a lemma with at least three forms (``sol``, ``solen``, ``solene``): proper nouns
 have one or two (``kari``, ``karis``).
@@ -32,7 +32,9 @@ class Lexicon:
 
 def load_lemma_forms() -> tuple[dict[str, str], frozenset[str]]:
     """The lemma table (form → lemma) and the stop words: the only use of ``lemmas``."""
-    from thesis_analysis.lemmas import STOP_WORDS, load_lemma_table
+    from spacy.lang.nb.stop_words import STOP_WORDS
+
+    from thesis_analysis.nlp.lemma_table import load_lemma_table
 
     return load_lemma_table(), frozenset(STOP_WORDS)
 

@@ -87,12 +87,19 @@ def run_pseudonymise(
     replaced = int((review["status"] == "replaced").sum())
     unsure = int((review["status"] == "unsure").sum())
     placeholders = len({r.placeholder for f in done for r in f.key_rows})
+    others = sorted(p.name for p in in_dir.iterdir() if p.is_file() and p.suffix != ".md")
+    skipped = (
+        f" Not transcripts, so neither read nor copied: {', '.join(others[:10])}"
+        f"{' …' if len(others) > 10 else ''}."
+        if others
+        else ""
+    )
     return (
         f"Pseudonymised {len(done)} transcript(s) from {in_dir.name}/ into {out_dir.name}/: "
         f"{replaced} replacement(s) with {placeholders} placeholder(s); key "
         f"{'written to' if key_changed else 'unchanged in'} {key_path.name}. Read the review "
         f"{stem.name}.md before sharing: {unsure} capitalised word(s) were left as they are "
-        "and need a human decision (add them to allow: or deny: in pseudonymise.yaml)."
+        "and need a human decision (add them to allow: or deny: in pseudonymise.yaml)." + skipped
     )
 
 
