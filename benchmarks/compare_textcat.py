@@ -46,7 +46,9 @@ def train_textcat(texts: list[str], labels: np.ndarray, codes: tuple[str, ...], 
     for code in codes:
         textcat.add_label(code)
     examples = [
-        Example.from_dict(nlp.make_doc(text), {"cats": dict(zip(codes, map(float, row)))})
+        Example.from_dict(
+            nlp.make_doc(text), {"cats": dict(zip(codes, map(float, row), strict=True))}
+        )
         for text, row in zip(texts, labels.tolist(), strict=True)
     ]
     optimizer = nlp.initialize(lambda: examples)

@@ -35,13 +35,19 @@ def find_model_folder(paths: ProjectPaths) -> Path | None:
 
 def make_coder(project: Project, use_model: bool = True):
     """The combined coder of a project: its rules and, when there is one, its model."""
+    return load_coder(project.paths, project.codebook, use_model)
+
+
+def load_coder(paths: ProjectPaths, codebook, use_model: bool = True):
+    """The combined coder of the project at ``paths`` with ``codebook``: the rules and the
+    model of :func:`find_model_folder` (none with ``use_model`` false)."""
     from thesis_analysis.autocode.coder import AutoCoder
     from thesis_analysis.autocode.combine import CombinedCoder
     from thesis_analysis.autocode.model import load_model
 
-    folder = find_model_folder(project.paths) if use_model else None
+    folder = find_model_folder(paths) if use_model else None
     model = load_model(folder) if folder is not None else None
-    return CombinedCoder(AutoCoder(project.codebook), model)
+    return CombinedCoder(AutoCoder(codebook), model)
 
 
 def load_hand_coding(project: Project, coder: str = "manual") -> pd.DataFrame | None:

@@ -22,11 +22,12 @@ if TYPE_CHECKING:
 
 
 def code_project(project: Project, progress: bool = False) -> pd.DataFrame:
-    """Auto-code the informant segments (the coding table of :mod:`autocode_runs`)."""
-    from thesis_analysis.autocode.coder import AutoCoder
+    """Auto-code the informant segments with the rules and, when the project has one, the
+    learned model (the coding table of :mod:`thesis_analysis.autocode.runs`)."""
     from thesis_analysis.autocode.runs import code_segments
+    from thesis_analysis.learning import make_coder
 
-    return code_segments(project.informant_segments, AutoCoder(project.codebook), progress)
+    return code_segments(project.informant_segments, make_coder(project), progress)
 
 
 def write_auto_codings(project: Project, codings: pd.DataFrame) -> str:
@@ -161,12 +162,14 @@ def run_code_texts(
     root: Path, source: Path, target: Path, id_column: str = "id", text_column: str = "text"
 ) -> str:
     """Auto-code a CSV of texts with the project's codebook."""
-    from thesis_analysis.autocode.coder import AutoCoder
     from thesis_analysis.autocode.runs import code_csv
+    from thesis_analysis.learning import load_coder
 
-    codebook = load_codebook(ProjectPaths(Path(root)).codebook)
-    written = code_csv(source, target, AutoCoder(codebook), id_column, text_column)
-    return f"{written} codings written to {target}"
+    paths = ProjectPaths(Path(root))
+    coder = load_coder(paths, load_codebook(paths.codebook))
+    written = code_csv(source, target, coder, id_column, text_column)
+    how = "rules and model" if coder.model is not None else "rules only (no model)"
+    return f"{written} codings written to {target} ({how})"
 
 
 def run_evaluate(root: Path) -> str:

@@ -267,3 +267,23 @@ def _join_lines(parts: list[tuple]) -> CodedLines:
         picked[0].astype(np.int64), picked[1], picked[2], picked[3].astype(np.float64),
         picked[4], picked[5], picked[6].astype(np.int64), picked[7].astype(np.int64),
     )  # fmt: skip
+
+
+def encode_coded_lines(lines: CodedLines, ids: list[str], first: int) -> bytes:
+    """The CSV lines of ``code-texts`` — ``id, code, evidence, confidence, source, rule,
+    evidence_start, evidence_end`` — as UTF-8 bytes; ``ids`` are the ids of the texts from
+    number ``first`` on. Quoted as :mod:`csv` quotes, and a line with a bare carriage return
+    in a field quoted whole (as :func:`~thesis_analysis.autocode.summary.encode_csv_lines`)."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    plain = csv.writer(buffer, lineterminator="\n")
+    guarded = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for text, code, source, confidence, evidence, rule, start, end in lines.iterate_rows():
+        row = (ids[text - first], code, evidence, f"{confidence:.4f}", source, rule, start, end)
+        if "\r" in row[0] or "\r" in evidence:
+            guarded.writerow(row)
+        else:
+            plain.writerow(row)
+    return buffer.getvalue().encode("utf-8")

@@ -1,11 +1,11 @@
 """The review queue: auto-codings (and near misses) ordered by how uncertain they are.
 
-A researcher should read the doubtful codings first. A coding's *margin* is how far its
-confidence is from the point where the decision would flip: for a model or combined coding
-``|p - threshold|``, for a rule-only coding ``|precision - 0.5|``. Codes the model nearly gave
-(``p`` below the threshold by at most :data:`WINDOW` and by at most half of it, no coding)
-are in the queue too, as ``not coded``. Segments are ordered by their smallest margin, and
-within a segment by margin.
+A researcher should read the doubtful codings first. Confidence is a calibrated probability
+(or a rule's measured precision), so 0.5 is a coin flip: a coding's *margin* is
+``|confidence - 0.5|``, the same measure the coding panel orders its suggestions by. Codes
+the model nearly gave (``p`` below its threshold by at most :data:`WINDOW` and by at most half
+of it, no coding) are in the queue too, as ``not coded``. Segments are ordered by their
+smallest margin, and within a segment by margin.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from thesis_analysis.codebook.model import compute_top_level
 QUEUE_COLUMNS = ["rank", "segment_id", "code", "decision", "source", "confidence",
                  "threshold", "margin", "evidence", "text"]  # fmt: skip
 WINDOW = 0.25
-RULE_POINT = 0.5
+DOUBT = 0.5
 
 
 def build_review_queue(
@@ -50,12 +50,10 @@ def build_review_queue(
         for text, code, source, confidence, evidence, *_ in doc.lines.iterate_rows():
             top = compute_top_level(code)
             number = text - doc.first_text
-            if source == "rule" or top not in column:
-                threshold, margin = float("nan"), abs(confidence - RULE_POINT)
-            else:
+            margin = abs(confidence - DOUBT)
+            threshold = float("nan")
+            if source != "rule" and top in column:
                 threshold = float(model.threshold[column[top]])
-                p = float(doc.probability[number, column[top]])
-                margin = abs(p - threshold)
             if top in column:
                 given.add((number, column[top]))
             rows.append((text, code, "coded", source, confidence, threshold, margin, evidence))
@@ -68,7 +66,7 @@ def build_review_queue(
                 continue
             p = float(doc.probability[number, c])
             rows.append((doc.first_text + number, codes[c], "not coded", "model", p,
-                         float(model.threshold[c]), float(gap[number, c]), ""))  # fmt: skip
+                         float(model.threshold[c]), abs(p - DOUBT), ""))  # fmt: skip
     frame = pd.DataFrame(
         rows,
         columns=["number", "code", "decision", "source", "confidence", "threshold", "margin",
