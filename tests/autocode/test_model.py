@@ -1,4 +1,4 @@
-"""The model: safe save and load, per-type scores equal the explicit matrix."""
+"""The model: safe save and load, per-type scores equal the explicit matrix (to float32)."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_per_type_scores_equal_the_explicit_matrix(small_model, nlp, texts):
         hits[0, 0] = True
         fast = scorer.score(read_doc_tokens(scorer.types, arrays, starts), hits)
         matrix = build_matrix(explicit, read_doc_tokens(explicit, arrays, starts), hits)
-        np.testing.assert_allclose(fast, matrix @ model.weights + model.intercept, atol=1e-9)
+        np.testing.assert_allclose(fast, matrix @ model.weights + model.intercept, atol=1e-5)
 
 
 def test_probabilities_are_calibrated_into_0_1(small_model):

@@ -30,7 +30,7 @@ from thesis_analysis.autocode.coder import AutoCoder, HitTable
 from thesis_analysis.autocode.features import DocTokens, TypeTable, read_doc_tokens
 from thesis_analysis.autocode.model import LearnedModel, ModelScorer
 from thesis_analysis.autocode.summary import SPAN_JOINER, summarise_tables
-from thesis_analysis.codebook.model import compute_top_level
+from thesis_analysis.codebook.model import Codebook, compute_top_level
 from thesis_analysis.nlp.pipeline import pipe_token_arrays
 
 MODEL_RULE = "model"
@@ -45,12 +45,12 @@ class DocResult:
     Attributes
     ----------
     table : the rule coder's hits.
-    tokens : the featured tokens.
+    tokens : the featured tokens (``None`` when only the rules are run).
     rule_hits : texts × ``rule_codes`` (bool): did a rule give the text a code of that top level.
     """
 
     table: HitTable
-    tokens: DocTokens
+    tokens: DocTokens | None
     rule_hits: np.ndarray
 
 
@@ -87,6 +87,11 @@ class CodedLines:
         return zip(*columns, strict=True)
 
 
+def list_top_codes(codebook: Codebook) -> tuple[str, ...]:
+    """Every top-level code of the codebook that has a codable code, sorted."""
+    return tuple(sorted({compute_top_level(c.id) for c in codebook.codes if c.codable}))
+
+
 def mark_rule_hits(table: HitTable, rule_codes: tuple[str, ...]) -> np.ndarray:
     """Texts × ``rule_codes``: True where the table has a hit of a code of that top level."""
     column = {code: n for n, code in enumerate(rule_codes)}
@@ -99,14 +104,19 @@ def mark_rule_hits(table: HitTable, rule_codes: tuple[str, ...]) -> np.ndarray:
 
 
 def iterate_docs(
-    coder: AutoCoder, types: TypeTable, texts: Iterable[str], texts_per_doc: int = 1024
+    coder: AutoCoder,
+    types: TypeTable,
+    texts: Iterable[str],
+    texts_per_doc: int = 1024,
+    features: bool = True,
 ) -> Iterator[DocResult]:
-    """Rule hits and featured tokens of ``texts``, ``texts_per_doc`` at a time."""
+    """Rule hits and featured tokens of ``texts``, ``texts_per_doc`` at a time (``features``
+    false: no tokens, for the rules alone)."""
     first = 0
     for arrays, joined, starts in pipe_token_arrays(coder.nlp, texts, texts_per_doc):
         offsets = np.asarray(starts, dtype=np.int64)
         table = coder.code_doc(arrays, joined, offsets, first)
-        tokens = read_doc_tokens(types, arrays, offsets)
+        tokens = read_doc_tokens(types, arrays, offsets) if features else None
         yield DocResult(table, tokens, mark_rule_hits(table, types.spec.rule_codes))
         first += len(starts)
 
@@ -144,14 +154,19 @@ class CombinedCoder:
         from thesis_analysis.autocode.features import FeatureSpec
 
         self.coder, self.model = coder, model
-        spec = model.spec if model is not None else FeatureSpec()
+        spec = (
+            model.spec
+            if model is not None
+            else FeatureSpec(rule_codes=list_top_codes(coder.codebook))
+        )
         self.types = TypeTable(spec, coder.nlp.vocab.strings)
         self.scorer = ModelScorer(model, self.types) if model is not None else None
         self.nlp = coder.nlp
 
     def code_docs(self, texts: Iterable[str], texts_per_doc: int = 1024) -> Iterator[CodedDoc]:
         """Code ``texts``, ``texts_per_doc`` at a time: one :class:`CodedDoc` per doc."""
-        for doc in iterate_docs(self.coder, self.types, texts, texts_per_doc):
+        features = self.model is not None
+        for doc in iterate_docs(self.coder, self.types, texts, texts_per_doc, features):
             table = doc.table
             width = len(self.model.codes) if self.model is not None else 0
             probability = np.zeros((table.n_texts, width))

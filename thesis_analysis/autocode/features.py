@@ -126,7 +126,7 @@ class TypeTable:
         self.n_word = np.zeros(1024, np.int64)
         self.n_char = np.zeros(1024, np.int64)
         self.ptr = np.zeros(1025, np.int64)
-        self.buckets = np.zeros(16384, np.int64)
+        self.buckets = np.zeros(16384, np.int32)  # columns < 2**31
         self._table = HashTable(self._lowers[:0])
         self._recent: dict[int, int] = {}
 
@@ -162,7 +162,7 @@ class TypeTable:
         n_char = np.bincount(number, minlength=len(words)).astype(np.int64)
         char_ptr = np.concatenate([[0], np.cumsum(n_char)])
         own_ptr = np.concatenate([[0], np.cumsum(n_word + n_char)])
-        columns = np.zeros(int(own_ptr[-1]), np.int64)
+        columns = np.zeros(int(own_ptr[-1]), np.int32)
         word_at = own_ptr[:-1][kept]
         columns[word_at], columns[word_at + 1] = lemma_cols[kept], norm_cols[kept]
         within = np.arange(len(chars)) - char_ptr[number]

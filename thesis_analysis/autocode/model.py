@@ -127,8 +127,8 @@ class ModelScorer:
         self._word_weights = np.ascontiguousarray(model.weights[: spec.n_word])
         self._char_weights = np.ascontiguousarray(model.weights[spec.n_word : spec.rule_offset])
         self._rule_weights = model.weights[spec.rule_offset :]
-        self.word_part = np.zeros((0, width))
-        self.char_part = np.zeros((0, width))
+        self.word_part = np.zeros((0, width), np.float32)
+        self.char_part = np.zeros((0, width), np.float32)
 
     def _update_types(self) -> None:
         done, count = len(self.word_part), self.types.count
@@ -138,8 +138,9 @@ class ModelScorer:
         matrix = self.types.to_matrix(done, count)
         word = matrix[:, : spec.n_word] @ self._word_weights
         char = matrix[:, spec.n_word : spec.rule_offset] @ self._char_weights
-        self.word_part = np.concatenate([self.word_part, word])
-        self.char_part = np.concatenate([self.char_part, char])
+        # float32 per type: half the memory of a large vocabulary, far finer than calibration
+        self.word_part = np.concatenate([self.word_part, word.astype(np.float32)])
+        self.char_part = np.concatenate([self.char_part, char.astype(np.float32)])
 
     def score(self, tokens: DocTokens, rule_hits: np.ndarray) -> np.ndarray:
         """Raw scores (texts × codes) of a doc's texts: the same numbers as the explicit

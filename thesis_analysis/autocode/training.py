@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from thesis_analysis.autocode.coder import AutoCoder
-from thesis_analysis.autocode.combine import iterate_docs
+from thesis_analysis.autocode.combine import iterate_docs, list_top_codes
 from thesis_analysis.autocode.features import FeatureSpec, TypeTable, build_matrix
 from thesis_analysis.autocode.model import LearnedModel
 from thesis_analysis.codebook.model import Codebook, compute_top_level
@@ -51,11 +51,6 @@ class TrainingSet:
     origins: tuple[str, ...]
     labels: np.ndarray
     codes: tuple[str, ...]
-
-
-def list_top_codes(codebook: Codebook) -> tuple[str, ...]:
-    """Every top-level code of the codebook that has a codable code, sorted."""
-    return tuple(sorted({compute_top_level(c.id) for c in codebook.codes if c.codable}))
 
 
 def build_training_set(
