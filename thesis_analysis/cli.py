@@ -101,7 +101,7 @@ def handle_evaluate(args: argparse.Namespace) -> int:
     from thesis_analysis.workflow import code_project, evaluate_project
 
     project = load_project(Path(args.root))
-    print(evaluate_project(project, code_project(project)))
+    print(evaluate_project(project, code_project(project, use_model=False)))
     print()
     print(evaluate_learned(project, Path(args.dev) if args.dev else None))
     return 0

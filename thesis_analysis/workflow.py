@@ -21,13 +21,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def code_project(project: Project, progress: bool = False) -> pd.DataFrame:
-    """Auto-code the informant segments with the rules and, when the project has one, the
-    learned model (the coding table of :mod:`thesis_analysis.autocode.runs`)."""
+def code_project(project: Project, progress: bool = False, use_model: bool = True) -> pd.DataFrame:
+    """Auto-code the informant segments with the rules and, when the project has one and
+    ``use_model`` is true, the learned model (the coding table of
+    :mod:`thesis_analysis.autocode.runs`)."""
     from thesis_analysis.autocode.runs import code_segments
     from thesis_analysis.learning import make_coder
 
-    return code_segments(project.informant_segments, make_coder(project), progress)
+    coder = make_coder(project, use_model)
+    return code_segments(project.informant_segments, coder, progress)
 
 
 def write_auto_codings(project: Project, codings: pd.DataFrame) -> str:
@@ -42,7 +44,10 @@ def write_auto_codings(project: Project, codings: pd.DataFrame) -> str:
 def evaluate_project(project: Project, auto: pd.DataFrame) -> str:
     """Score auto-coder and naive baseline against ``codings/manual.csv``, on all informants
     and on each half of them (sorted ids, first half A); the auto-coder's indicator codings are
-    the indicator links (:mod:`thesis_analysis.analysis.indicators`, references included)."""
+    the indicator links (:mod:`thesis_analysis.analysis.indicators`, references included).
+    Give it the rules' codings: the learned model was trained on this hand coding, so its
+    honest corpus figures are the cross-validated ones (:func:`~thesis_analysis.learning.
+    evaluate_learned`)."""
     import pandas as pd
 
     from thesis_analysis.analysis.evaluation import code_naive_baseline, evaluate_codings
@@ -175,7 +180,7 @@ def run_code_texts(
 def run_evaluate(root: Path) -> str:
     """Score the auto-coder against the hand coding (see :func:`evaluate_project`)."""
     project = load_project(root)
-    return evaluate_project(project, code_project(project))
+    return evaluate_project(project, code_project(project, use_model=False))
 
 
 def run_reliability_command(root: Path) -> str:
@@ -208,7 +213,8 @@ def run_all(root: Path, execute_notebooks: bool = True) -> str:
     write_table(compute_overview(project), paths.results, "corpus_overview", ("csv", "md"))
     lines.append("wrote results/corpus_overview.csv and .md")
     if (paths.codings / "manual.csv").is_file():
-        lines.append(evaluate_project(project, auto).split("\n\nmacro:\n")[-1])
+        rules = code_project(project, use_model=False)  # the model was trained on these
+        lines.append(evaluate_project(project, rules).split("\n\nmacro:\n")[-1])
         lines.append(
             run_reliability(
                 paths.codings, project.informant_segments, project.codebook, paths.results
