@@ -132,6 +132,7 @@ def evaluate_learned(project: Project, dev: Path | None = None) -> str:
 
     table = pd.concat(scores, ignore_index=True)[SCORE_COLUMNS]
     calibration = pd.concat(calibrations, ignore_index=True)[CALIBRATION_COLUMNS]
+    calibration = calibration.astype({"n_codings": int, "n_right": int})
     write_table(table.round(4), project.paths.results, "evaluation_realtext")
     write_table(calibration.round(4), project.paths.results, "calibration")
     macro = table[table["code"] == "(macro)"]
