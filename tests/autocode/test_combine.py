@@ -73,3 +73,21 @@ def test_rule_hits_are_marked_by_top_level(small_rule_coder):
     hits = mark_rule_hits(table, ("holdning.kritisk", "telling", "x"))
     assert hits.tolist() == [[True, True, False], [False, False, False]]
     assert hits.dtype == np.bool_
+
+
+@pytest.mark.parametrize(
+    ("text", "norwegian"),
+    [
+        ("Målstyringa fungerer ikkje for oss.", True),
+        ("Vi teller alt vi gjør hver uke.", True),
+        ("The quick brown fox jumps over the lazy dog.", False),
+        ("Der Hund läuft schnell über die Straße.", False),
+        ("1234 5678", False),
+        ("", False),
+    ],
+)
+def test_norwegian_text_is_told_apart(combined, text, norwegian):
+    from thesis_analysis.autocode.combine import is_norwegian, iterate_docs
+
+    doc = next(iterate_docs(combined.coder, combined.types, [text]))
+    assert is_norwegian(doc.tokens).tolist() == [norwegian]

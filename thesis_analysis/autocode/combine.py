@@ -21,7 +21,7 @@ without a word (empty, digits, punctuation) gets no model coding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +36,8 @@ from thesis_analysis.nlp.pipeline import pipe_token_arrays
 MODEL_RULE = "model"
 EVIDENCE_WORDS = 3
 DEFAULT_RULE_PRECISION = 0.5
+KNOWN_SOURCES = frozenset({"lexicon", "compound", "stopword"})
+MIN_KNOWN_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,19 @@ class CodedLines:
 def list_top_codes(codebook: Codebook) -> tuple[str, ...]:
     """Every top-level code of the codebook that has a codable code, sorted."""
     return tuple(sorted({compute_top_level(c.id) for c in codebook.codes if c.codable}))
+
+
+def make_known_test(nlp) -> Callable[[str], bool]:
+    """Whether the Norwegian lemmatizer knows a word (bokmål or nynorsk lexicon, a compound
+    of known words, or a stop word) rather than only stemming it."""
+    lemmas = nlp.get_pipe("nb_lemmas")
+    return lambda word: lemmas.analyse(word).source in KNOWN_SOURCES
+
+
+def is_norwegian(tokens: DocTokens) -> np.ndarray:
+    """Per text: has words, and at least :data:`MIN_KNOWN_SHARE` of them are known words.
+    Texts that fail (empty, numbers, another language) get no model coding."""
+    return (tokens.n_tokens > 0) & (tokens.n_known >= MIN_KNOWN_SHARE * tokens.n_tokens)
 
 
 def mark_rule_hits(table: HitTable, rule_codes: tuple[str, ...]) -> np.ndarray:
@@ -159,7 +174,7 @@ class CombinedCoder:
             if model is not None
             else FeatureSpec(rule_codes=list_top_codes(coder.codebook))
         )
-        self.types = TypeTable(spec, coder.nlp.vocab.strings)
+        self.types = TypeTable(spec, coder.nlp.vocab.strings, make_known_test(coder.nlp))
         self.scorer = ModelScorer(model, self.types) if model is not None else None
         self.nlp = coder.nlp
 
@@ -173,7 +188,7 @@ class CombinedCoder:
             if self.model is not None:
                 scores = self.scorer.score(doc.tokens, doc.rule_hits)
                 probability = self.model.calibrate(scores)
-                probability[doc.tokens.n_word == 0] = 0.0
+                probability[~is_norwegian(doc.tokens)] = 0.0
             lines = self._combine(doc, table, probability)
             yield CodedDoc(table.first_text, table.n_texts, lines, probability, doc.rule_hits)
 
@@ -225,7 +240,7 @@ class CombinedCoder:
         """The model-only codings (``wanted``: texts × codes), with the words that weighed
         most as evidence."""
         tokens = doc.tokens
-        wanted[tokens.n_word == 0] = False
+        wanted[~is_norwegian(tokens)] = False
         pairs = np.argwhere(wanted)  # sorted by text, then code
         evidence, starts, ends = [], np.zeros(len(pairs), np.int64), np.zeros(len(pairs), np.int64)
         chosen: dict[tuple[int, int], list[int]] = {}

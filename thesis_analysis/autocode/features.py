@@ -23,6 +23,7 @@ text gives the same vector in every process.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,16 +113,22 @@ class TypeTable:
     """The features of every word type met, each computed once.
 
     A type is a lower-case form (its spaCy hash). Row ``r`` holds whether the type carries
-    features (:attr:`kept`: it has a letter or digit), its number of word and char entries,
+    features (:attr:`kept`: it has a letter or digit), whether it is a known word
+    (:attr:`known`, by ``is_known``: for the coder, one the Norwegian lemmatizer knows, so that
+    text in another language can be told apart), its number of word and char entries,
     and its columns ``buckets[ptr[r]:ptr[r + 1]]`` (word columns first). Rows are found per
     doc with one compiled hash look-up; new types wait in a dict until the table is rebuilt.
     """
 
     MERGE_AT = 256
 
-    def __init__(self, spec: FeatureSpec, strings: StringStore) -> None:
+    def __init__(
+        self, spec: FeatureSpec, strings: StringStore, is_known: Callable[[str], bool] | None = None
+    ) -> None:
         self.spec = spec
         self._strings = strings
+        self._is_known = is_known or (lambda word: True)
+        self.known = np.zeros(1024, np.bool_)
         self.count = 0
         self._lowers = np.zeros(1024, np.uint64)
         self.kept = np.zeros(1024, np.bool_)
@@ -155,6 +162,7 @@ class TypeTable:
         spec, strings = self.spec, self._strings
         words = [strings[h] for h in lowers.tolist()]
         kept = np.array([any(ch.isalnum() for ch in w) for w in words], np.bool_)
+        known = np.array([k and self._is_known(w) for k, w in zip(kept, words, strict=True)])
         lemma_cols = mix_hashes(lemmas, SALT_LEMMA, spec.word_bits)
         norm_cols = mix_hashes(norms, SALT_NORM, spec.word_bits)
         number, chars = find_char_buckets(words, spec)
@@ -171,7 +179,7 @@ class TypeTable:
         columns[own_ptr[number] + 2 + within] = chars
         self._grow(len(words), len(columns))
         rows = np.arange(self.count, self.count + len(words))
-        self._lowers[rows], self.kept[rows] = lowers, kept
+        self._lowers[rows], self.kept[rows], self.known[rows] = lowers, kept, known
         self.n_word[rows], self.n_char[rows] = n_word, n_char
         start = self.ptr[self.count]
         self.ptr[rows + 1] = start + np.cumsum(n_word + n_char)
@@ -184,6 +192,7 @@ class TypeTable:
             size = len(self._lowers)
             self._lowers = np.concatenate([self._lowers, np.zeros(size, np.uint64)])
             self.kept = np.concatenate([self.kept, np.zeros(size, np.bool_)])
+            self.known = np.concatenate([self.known, np.zeros(size, np.bool_)])
             self.n_word = np.concatenate([self.n_word, np.zeros(size, np.int64)])
             self.n_char = np.concatenate([self.n_char, np.zeros(size, np.int64)])
             self.ptr = np.concatenate([self.ptr, np.zeros(size, np.int64)])
@@ -212,6 +221,7 @@ class DocTokens:
     char_start, char_end : each kept token's character offsets in the joined text.
     pair_text, pair_column : each lemma bigram's text and word-block column.
     n_word, n_char : per text, the entries of the word and of the char block.
+    n_tokens, n_known : per text, the featured tokens and those that are known words.
     """
 
     row: np.ndarray
@@ -222,6 +232,8 @@ class DocTokens:
     pair_column: np.ndarray
     n_word: np.ndarray
     n_char: np.ndarray
+    n_tokens: np.ndarray
+    n_known: np.ndarray
 
 
 def read_doc_tokens(types: TypeTable, arrays: TokenArrays, starts: np.ndarray) -> DocTokens:
@@ -241,9 +253,11 @@ def read_doc_tokens(types: TypeTable, arrays: TokenArrays, starts: np.ndarray) -
     row, own = rows[kept], text[kept]
     n_word = np.bincount(own, types.n_word[row], n_texts) + np.bincount(pair_text, None, n_texts)
     n_char = np.bincount(own, types.n_char[row], n_texts)
+    n_tokens = np.bincount(own, None, n_texts)
+    n_known = np.bincount(own, types.known[row], n_texts)
     return DocTokens(
         row, own, arrays.char_start[kept], arrays.char_end[kept], pair_text, pair_column,
-        n_word, n_char,
+        n_word, n_char, n_tokens, n_known,
     )  # fmt: skip
 
 
