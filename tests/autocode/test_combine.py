@@ -48,8 +48,12 @@ def test_every_coding_has_a_source_and_a_confidence_in_0_1(combined, small_label
 def test_model_only_codings_show_their_words(combined):
     rows = code(combined, ["Vi teller og teller antallet hver uke.", "Kantina har suppe."])
     model_rows = [r for r in rows if r[2] == "model"]
+    assert model_rows
+    from spacy.lang.nb.stop_words import STOP_WORDS
+
     for text, _, _, _, evidence, rule, start, end in model_rows:
         assert rule == "model" and evidence
+        assert not {w.lower() for w in evidence.split(" | ")} & STOP_WORDS
         assert evidence.split(" | ")[0] == ["Vi teller og teller antallet hver uke.",
                                             "Kantina har suppe."][text][start:end]  # fmt: skip
 

@@ -174,7 +174,10 @@ class CombinedCoder:
             if model is not None
             else FeatureSpec(rule_codes=list_top_codes(coder.codebook))
         )
-        self.types = TypeTable(spec, coder.nlp.vocab.strings, make_known_test(coder.nlp))
+        from spacy.lang.nb.stop_words import STOP_WORDS
+
+        known = make_known_test(coder.nlp)
+        self.types = TypeTable(spec, coder.nlp.vocab.strings, known, frozenset(STOP_WORDS))
         self.scorer = ModelScorer(model, self.types) if model is not None else None
         self.nlp = coder.nlp
 
@@ -247,7 +250,8 @@ class CombinedCoder:
         for c in np.unique(pairs[:, 1]).tolist():
             texts = pairs[pairs[:, 1] == c, 0]
             weights = self.scorer.weigh_tokens(tokens, c)
-            picked = np.flatnonzero(np.isin(tokens.text, texts) & (weights > 0))
+            content = ~self.types.stop[tokens.row]  # stop words weigh, but say little
+            picked = np.flatnonzero(np.isin(tokens.text, texts) & (weights > 0) & content)
             order = picked[np.lexsort((-weights[picked], tokens.text[picked]))]
             own = tokens.text[order]
             best = order[(np.arange(len(order)) - np.searchsorted(own, own)) < EVIDENCE_WORDS]

@@ -115,7 +115,8 @@ class TypeTable:
     A type is a lower-case form (its spaCy hash). Row ``r`` holds whether the type carries
     features (:attr:`kept`: it has a letter or digit), whether it is a known word
     (:attr:`known`, by ``is_known``: for the coder, one the Norwegian lemmatizer knows, so that
-    text in another language can be told apart), its number of word and char entries,
+    text in another language can be told apart), whether it is a stop word (:attr:`stop`, left
+    out of evidence), its number of word and char entries,
     and its columns ``buckets[ptr[r]:ptr[r + 1]]`` (word columns first). Rows are found per
     doc with one compiled hash look-up; new types wait in a dict until the table is rebuilt.
     """
@@ -123,12 +124,18 @@ class TypeTable:
     MERGE_AT = 256
 
     def __init__(
-        self, spec: FeatureSpec, strings: StringStore, is_known: Callable[[str], bool] | None = None
+        self,
+        spec: FeatureSpec,
+        strings: StringStore,
+        is_known: Callable[[str], bool] | None = None,
+        stop_words: frozenset[str] = frozenset(),
     ) -> None:
         self.spec = spec
         self._strings = strings
         self._is_known = is_known or (lambda word: True)
+        self._stop_words = stop_words
         self.known = np.zeros(1024, np.bool_)
+        self.stop = np.zeros(1024, np.bool_)
         self.count = 0
         self._lowers = np.zeros(1024, np.uint64)
         self.kept = np.zeros(1024, np.bool_)
@@ -180,6 +187,7 @@ class TypeTable:
         self._grow(len(words), len(columns))
         rows = np.arange(self.count, self.count + len(words))
         self._lowers[rows], self.kept[rows], self.known[rows] = lowers, kept, known
+        self.stop[rows] = [w.lower() in self._stop_words for w in words]
         self.n_word[rows], self.n_char[rows] = n_word, n_char
         start = self.ptr[self.count]
         self.ptr[rows + 1] = start + np.cumsum(n_word + n_char)
@@ -193,6 +201,7 @@ class TypeTable:
             self._lowers = np.concatenate([self._lowers, np.zeros(size, np.uint64)])
             self.kept = np.concatenate([self.kept, np.zeros(size, np.bool_)])
             self.known = np.concatenate([self.known, np.zeros(size, np.bool_)])
+            self.stop = np.concatenate([self.stop, np.zeros(size, np.bool_)])
             self.n_word = np.concatenate([self.n_word, np.zeros(size, np.int64)])
             self.n_char = np.concatenate([self.n_char, np.zeros(size, np.int64)])
             self.ptr = np.concatenate([self.ptr, np.zeros(size, np.int64)])
