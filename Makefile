@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-unit test-kernels-python test-notebooks test-browser lint format benchmark notebooks clean
+.PHONY: install run test test-unit test-kernels-python test-example test-notebooks test-browser \
+	lint format benchmark notebooks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,13 +18,17 @@ install: $(STAMP)
 run: install
 	$(BIN)/thesis-analysis run
 
-test: install lint test-unit test-kernels-python test-notebooks test-browser
+test: install lint test-unit test-kernels-python test-example test-notebooks test-browser
 
 lint: install
 	$(BIN)/ruff check .
 
 test-unit: install
-	$(BIN)/python -m pytest tests --ignore=tests/browser
+	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_example_project.py
+
+# The synthetic example study (examples/hjemmesykepleie) end to end on a temporary copy.
+test-example: install
+	$(BIN)/python -m pytest tests/test_example_project.py -p no:cacheprovider
 
 # The compiled kernels' tests once more as plain Python (numba off), so that coverage and the
 # debugger see the loops and a difference between compiled and interpreted code shows.

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from thesis_analysis.corpus.records import load_corpus  # noqa: E402
+from thesis_analysis.corpus.loading import load_corpus  # noqa: E402
 
 
 def make_texts(min_words: int, seed: int = 2014, varied: bool = False) -> list[str]:

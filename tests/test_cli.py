@@ -145,7 +145,7 @@ def test_run_warns_about_original_transcripts_not_pseudonymised(tmp_path: Path) 
     import thesis_analysis.project as project_module
 
     original = project_module.load_codebook
-    project_module.load_codebook = lambda path: None
+    project_module.load_codebook = lambda path, **kwargs: None
     try:
         project = load_project(root)
     finally:

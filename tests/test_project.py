@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from thesis_analysis import project as project_module
-from thesis_analysis.corpus.records import load_corpus
+from thesis_analysis.corpus.loading import load_corpus
 from thesis_analysis.corpus.segments import segment_corpus
 from thesis_analysis.paths import ProjectPaths
 from thesis_analysis.project import compute_segments_key, load_project
@@ -27,7 +27,7 @@ def project_dir(tmp_path: Path) -> Path:
 
 
 def test_cached_segments_equal_fresh_ones(project_dir: Path, monkeypatch) -> None:
-    monkeypatch.setattr(project_module, "load_codebook", lambda path: None)
+    monkeypatch.setattr(project_module, "load_codebook", lambda path, **_: None)
     first = load_project(project_dir).segments
     cache = list((project_dir / "results" / ".cache").glob("segments-*.csv"))
     assert len(cache) == 1
@@ -46,7 +46,7 @@ def test_the_cache_key_follows_the_transcripts(project_dir: Path) -> None:
 
 
 def test_a_renamed_transcript_keeps_the_cache(project_dir: Path, monkeypatch) -> None:
-    monkeypatch.setattr(project_module, "load_codebook", lambda path: None)
+    monkeypatch.setattr(project_module, "load_codebook", lambda path, **_: None)
     paths = ProjectPaths(project_dir)
     load_project(project_dir)
     before = compute_segments_key(paths)

@@ -12,7 +12,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _API = {
-    "load_corpus": "corpus.records",
+    "load_corpus": "corpus.loading",
     "segment_corpus": "corpus.segments",
     "get_pipeline": "nlp.pipeline",
     "load_codebook": "codebook.model",

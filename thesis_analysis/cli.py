@@ -13,21 +13,25 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from thesis_analysis.errors import InputError
+from thesis_analysis.paths import find_project_root
 
 
 def handle_validate(args: argparse.Namespace) -> int:
-    """Check transcripts (and the codebook) and list every problem."""
-    from thesis_analysis.corpus.records import load_corpus
+    """Check project.yaml, transcripts and the codebook and list every problem."""
+    from thesis_analysis.corpus.loading import load_corpus
+    from thesis_analysis.project_file import load_project_file
 
-    root = Path(args.root)
+    root = Path(args.folder or args.root)
     folder = root / "transcripts" if (root / "transcripts").is_dir() else root
-    corpus = load_corpus(folder, strict=False)
+    project_root = root if folder != root else find_project_root(root.parent)
+    settings = load_project_file(project_root)
+    corpus = load_corpus(folder, strict=False, settings=settings)
     problems = [str(p) for p in corpus.problems]
-    codebook = Path(args.codebook) if args.codebook else root / "codebook.yaml"
+    codebook = Path(args.codebook) if args.codebook else project_root / "codebook.yaml"
     if codebook.is_file():
         from thesis_analysis.codebook.model import validate_codebook
 
-        problems += validate_codebook(codebook)
+        problems += validate_codebook(codebook, required_codes=settings.required_codes)
     for line in problems:
         print(line)
     print(
@@ -42,19 +46,21 @@ def handle_import(args: argparse.Namespace) -> int:
     import tempfile
 
     from thesis_analysis.corpus.importers import run_import
+    from thesis_analysis.project_file import load_project_file
 
     if args.pseudonymise and not args.key:
         raise InputError("import --pseudonymise needs --key KEY.csv (kept outside the project)")
+    out = Path(args.out) if args.out else Path(args.root) / "transcripts"
+    shortcuts = [f"{k}={v}" for k in ("role", "employer", "team") if (v := getattr(args, k))]
     with tempfile.TemporaryDirectory(prefix="thesis-import-") as staging:
         written = run_import(
             [Path(p) for p in args.files],
-            Path(staging) if args.pseudonymise else Path(args.out),
+            Path(staging) if args.pseudonymise else out,
             args.id or None,
-            args.role,
-            args.employer,
-            args.team,
+            shortcuts + (args.set or []),
             args.speaker or [],
             args.force,
+            load_project_file(Path(args.root)),
         )
         if args.pseudonymise:
             from thesis_analysis.privacy.pseudonymise import run_pseudonymise
@@ -62,13 +68,13 @@ def handle_import(args: argparse.Namespace) -> int:
             print(
                 run_pseudonymise(
                     Path(staging),
-                    Path(args.out),
+                    out,
                     Path(args.key),
                     force=args.force,
-                    project_root=Path("."),
+                    project_root=Path(args.root),
                 )  # fmt: skip
             )
-            written = [Path(args.out) / path.name for path in written]
+            written = [out / path.name for path in written]
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -209,6 +215,30 @@ def handle_pseudonymise(args: argparse.Namespace) -> int:
     return 0
 
 
+def handle_init(args: argparse.Namespace) -> int:
+    """Create a new project folder: project.yaml, a starter codebook, notebooks."""
+    from thesis_analysis.scaffold import create_project
+
+    print(create_project(Path(args.folder), args.language, args.force))
+    return 0
+
+
+def handle_export_codebook_csv(args: argparse.Namespace) -> int:
+    """Export the codebook as CSV (path, name, description), e.g. for Taguette."""
+    from thesis_analysis.refi.codebook_csv import run_export_codebook_csv
+
+    print(run_export_codebook_csv(Path(args.root), Path(args.out)))
+    return 0
+
+
+def handle_import_codebook_csv(args: argparse.Namespace) -> int:
+    """Import a codebook CSV (path/tag, name, description) as codebook.yaml."""
+    from thesis_analysis.refi.codebook_csv import run_import_codebook_csv
+
+    print(run_import_codebook_csv(Path(args.input), Path(args.into or args.root), args.force))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
     parser = argparse.ArgumentParser(prog="thesis-analysis", description=__doc__.split("\n")[0])
@@ -218,20 +248,28 @@ def build_parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=(handler.__doc__ or "").strip().split("\n")[0])
         command.set_defaults(handler=handler)
         if root:
-            command.add_argument("--root", default=".", help="project folder (default: .)")
+            command.add_argument(
+                "--root", help="project folder (default: the project the working folder is in)"
+            )
         return command
 
-    validate = add("validate", handle_validate, root=False)
-    validate.add_argument("root", nargs="?", default=".", help="project or transcripts folder")
+    validate = add("validate", handle_validate)
+    validate.add_argument("folder", nargs="?", help="project or transcripts folder")
     validate.add_argument("--codebook", help="codebook file (default: ROOT/codebook.yaml)")
 
-    imp = add("import", handle_import, root=False)
+    init = add("init", handle_init, root=False)
+    init.add_argument("folder", help="the new project's folder")
+    init.add_argument("--language", choices=["nb", "nn"], default="nb")
+    init.add_argument("--force", action="store_true", help="write into a non-empty folder")
+
+    imp = add("import", handle_import)
     imp.add_argument("files", nargs="+", help=".docx, .txt, .vtt or .srt files")
-    imp.add_argument("--out", default="transcripts", help="folder to write to")
+    imp.add_argument("--out", help="folder to write to (default: ROOT/transcripts)")
     imp.add_argument("--id", action="append", help="pseudonymous informant id, one per file")
-    imp.add_argument("--role", default="ukjent")
-    imp.add_argument("--employer", default="ukjent")
-    imp.add_argument("--team")
+    imp.add_argument("--set", action="append", help="case variable NAME=VALUE, e.g. role=leder")
+    imp.add_argument("--role", help="shortcut for --set role=…")
+    imp.add_argument("--employer", help="shortcut for --set employer=…")
+    imp.add_argument("--team", help="shortcut for --set team=…")
     imp.add_argument("--speaker", action="append", help="LABEL=ID, e.g. 'Intervjuer=I'")
     imp.add_argument("--force", action="store_true", help="overwrite existing files")
     imp.add_argument("--pseudonymise", action="store_true", help="write pseudonymised copies")
@@ -289,6 +327,12 @@ def build_parser() -> argparse.ArgumentParser:
     import_qdc.add_argument("input")
     import_qdc.add_argument("--into", default=".")
     import_qdc.add_argument("--force", action="store_true")
+    export_csv = add("export-codebook-csv", handle_export_codebook_csv)
+    export_csv.add_argument("out")
+    import_csv = add("import-codebook-csv", handle_import_codebook_csv)
+    import_csv.add_argument("input")
+    import_csv.add_argument("--into", help="project folder (default: ROOT)")
+    import_csv.add_argument("--force", action="store_true")
     return parser
 
 
@@ -296,6 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
     try:
+        if "root" in args and args.root is None:
+            args.root = str(find_project_root())
         return args.handler(args)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -13,6 +13,11 @@ class ProjectPaths:
     root: Path
 
     @property
+    def project_file(self) -> Path:
+        """The project's settings (``project.yaml``; absent: the thesis project's)."""
+        return self.root / "project.yaml"
+
+    @property
     def transcripts(self) -> Path:
         """Folder of transcript files (``*.md``)."""
         return self.root / "transcripts"
@@ -45,10 +50,15 @@ class ProjectPaths:
 
 def find_project_root(start: Path | None = None) -> Path:
     """The nearest folder at or above ``start`` (default: the working folder) that has a
-    ``codebook.yaml`` or a ``transcripts`` folder; ``start`` itself if none has."""
+    ``project.yaml``, a ``codebook.yaml`` or a ``transcripts`` folder; ``start`` itself if
+    none has."""
     start = Path(start or Path.cwd()).resolve()
     for folder in (start, *start.parents):
-        if (folder / "codebook.yaml").is_file() or (folder / "transcripts").is_dir():
+        if (
+            (folder / "project.yaml").is_file()
+            or (folder / "codebook.yaml").is_file()
+            or (folder / "transcripts").is_dir()
+        ):
             return folder
     return start
 

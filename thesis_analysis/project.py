@@ -1,23 +1,28 @@
-"""A project loaded once: its paths, corpus, codebook and the segments of the corpus.
+"""A project loaded once: its settings (``project.yaml``), paths, corpus, codebook and the
+segments of the corpus.
 
 Segments are cached under ``results/.cache/``. The cache key is the content of the transcripts
 (not their file names) and the versions of what segments them: spaCy, spacy-lookups-data and
-the source of our own segmentation modules. A renamed transcript reuses the cache; an update of
+the source of our own segmentation modules, and the project's settings (which case variables
+the segments carry, which section a heading is). A renamed transcript reuses the cache; an update of
 the tokenizer, the lemma data or our code makes a new one. A notebook that only reads segments
 therefore does not start spaCy.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata, util
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from thesis_analysis.codebook.model import Codebook, load_codebook
-from thesis_analysis.corpus.records import INTERVIEWER, Corpus, load_corpus
+from thesis_analysis.corpus.loading import load_corpus
+from thesis_analysis.corpus.records import Corpus
 from thesis_analysis.paths import ProjectPaths
+from thesis_analysis.project_file import ProjectFile, load_default_project_file, load_project_file
 from thesis_analysis.writers import write_csv_atomic
 
 if TYPE_CHECKING:
@@ -26,6 +31,7 @@ if TYPE_CHECKING:
 SEGMENTATION_MODULES = (
     "thesis_analysis.corpus.segments",
     "thesis_analysis.corpus.transcripts",
+    "thesis_analysis.project_file",
     "thesis_analysis.nlp.pipeline",
     "thesis_analysis.nlp.sentence_component",
     "thesis_analysis.nlp.lemma_component",
@@ -36,23 +42,40 @@ SEGMENTATION_PACKAGES = ("spacy", "spacy-lookups-data")
 
 @dataclass(frozen=True)
 class Project:
-    """A loaded project: paths, corpus, codebook and the segments of the corpus."""
+    """A loaded project: paths, corpus, codebook, the segments of the corpus and the
+    settings of its ``project.yaml``."""
 
     paths: ProjectPaths
     corpus: Corpus
     codebook: Codebook
     segments: pd.DataFrame
+    settings: ProjectFile = field(default_factory=load_default_project_file)
 
     @property
     def informant_segments(self) -> pd.DataFrame:
         """The segments spoken by informants (the units that are coded)."""
-        return self.segments[self.segments["speaker"] != INTERVIEWER].reset_index(drop=True)
+        own = self.segments["speaker"] == self.segments["informant"]
+        return self.segments[own].reset_index(drop=True)
+
+    def has_indicators(self) -> bool:
+        """Whether the codebook has indicator codes (indicator links, the målekort)."""
+        return any(code.indicator for code in self.codebook.codes)
+
+    def has_claims(self) -> bool:
+        """Whether the project has a claims ledger (``claims.yaml``)."""
+        return (self.paths.root / "claims.yaml").is_file()
+
+    def has_thesis_sections(self) -> bool:
+        """Whether the project maps a thesis's sections to codes (``thesis_sections.yaml``)."""
+        return self.paths.thesis_sections.is_file()
 
 
-def compute_segments_key(paths: ProjectPaths) -> str:
-    """A hash of the transcripts' contents (in sorted order, names ignored) and of the versions
-    of spaCy, spacy-lookups-data and our segmentation code."""
+def compute_segments_key(paths: ProjectPaths, settings: ProjectFile | None = None) -> str:
+    """A hash of the transcripts' contents (in sorted order, names ignored), of the versions
+    of spaCy, spacy-lookups-data and our segmentation code, and of the project's settings."""
+    settings = settings or load_default_project_file()
     digest = hashlib.sha256()
+    digest.update(repr(dataclasses.replace(settings, path="")).encode())
     contents = sorted(
         hashlib.sha256(path.read_bytes()).digest() for path in paths.transcripts.glob("*.md")
     )
@@ -72,12 +95,13 @@ def load_segments(paths: ProjectPaths, corpus: Corpus) -> pd.DataFrame:
     """The corpus's segments: from the cache if it matches, else segmented (and cached)."""
     import pandas as pd
 
-    from thesis_analysis.corpus.segments import SEGMENT_COLUMNS
+    from thesis_analysis.corpus.segments import list_segment_columns
 
-    cache = paths.results / ".cache" / f"segments-{compute_segments_key(paths)}.csv"
+    key = compute_segments_key(paths, corpus.settings)
+    cache = paths.results / ".cache" / f"segments-{key}.csv"
     if cache.is_file():
         frame = pd.read_csv(cache, dtype=str, keep_default_na=False, encoding="utf-8")
-        if list(frame.columns) == SEGMENT_COLUMNS:
+        if list(frame.columns) == list_segment_columns(corpus.settings):
             integers = ["turn", "sentence", "start", "end"]
             return frame.astype(dict.fromkeys(integers, "int64"))
     from thesis_analysis.corpus.segments import segment_corpus
@@ -88,8 +112,10 @@ def load_segments(paths: ProjectPaths, corpus: Corpus) -> pd.DataFrame:
 
 
 def load_project(root: Path) -> Project:
-    """Load transcripts and codebook of the project at ``root`` and its segments."""
+    """Load the settings, transcripts and codebook of the project at ``root`` and its
+    segments (a folder without ``project.yaml`` is the thesis project)."""
     paths = ProjectPaths(Path(root))
-    corpus = load_corpus(paths.transcripts)
-    codebook = load_codebook(paths.codebook)
-    return Project(paths, corpus, codebook, load_segments(paths, corpus))
+    settings = load_project_file(paths.root)
+    corpus = load_corpus(paths.transcripts, settings=settings)
+    codebook = load_codebook(paths.codebook, required_codes=settings.required_codes)
+    return Project(paths, corpus, codebook, load_segments(paths, corpus), settings)

@@ -56,7 +56,8 @@ def evaluate_project(project: Project, auto: pd.DataFrame) -> str:
 
     segments, codebook = project.informant_segments, project.codebook
     manual = load_coder_file(project.paths.codings / "manual.csv")
-    auto = merge_link_codings(auto, compute_indicator_links(segments, auto, codebook))
+    if project.has_indicators():
+        auto = merge_link_codings(auto, compute_indicator_links(segments, auto, codebook))
     methods = {"auto": auto, "naive": code_naive_baseline(segments, codebook)}
     table = evaluate_codings(segments, manual, methods, codebook)
     write_table(table.round(4), project.paths.results, "evaluation", ("csv", "md"))
@@ -78,7 +79,7 @@ def evaluate_project(project: Project, auto: pd.DataFrame) -> str:
         + "\n\nmacro per half of the informants:\n"
         + half_macro.to_string(index=False)
     )
-    if project.paths.thesis_sections.is_file():
+    if project.has_thesis_sections():
         from thesis_analysis.analysis.thesis_reference import (
             load_section_mapping,
             score_against_sections,
@@ -224,7 +225,10 @@ def run_all(root: Path, execute_notebooks: bool = True) -> str:
 
         lines.append(evaluate_learned(project))
         lines.append(write_learning_curve(project))
-    lines.append(link_project(project, auto=auto))
+    if project.has_indicators():
+        lines.append(link_project(project, auto=auto))
+    else:
+        lines.append("no indicator codes in the codebook: indicator links skipped")
     if execute_notebooks:
         from thesis_analysis.notebook_report import build_report
 

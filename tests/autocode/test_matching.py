@@ -15,7 +15,7 @@ from spacy.matcher import PhraseMatcher
 
 from thesis_analysis.autocode.coder import AutoCoder
 from thesis_analysis.codebook.model import load_codebook
-from thesis_analysis.corpus.records import load_corpus
+from thesis_analysis.corpus.loading import load_corpus
 from thesis_analysis.corpus.segments import segment_corpus
 from thesis_analysis.nlp.pipeline import read_token_arrays
 

@@ -84,7 +84,7 @@ def reference(codebook: Codebook, nlp) -> ReferenceCoder:
 def test_corpus_segments_agree(
     project_root: Path, nlp, coder: AutoCoder, reference: ReferenceCoder
 ) -> None:
-    from thesis_analysis.corpus.records import load_corpus
+    from thesis_analysis.corpus.loading import load_corpus
     from thesis_analysis.corpus.segments import segment_corpus
 
     texts = segment_corpus(load_corpus(project_root / "transcripts"), nlp)["text"].tolist()

@@ -12,7 +12,7 @@ import pytest
 from thesis_analysis.autocode.coder import AutoCoder
 from thesis_analysis.autocode.summary import encode_csv_lines, summarise, summarise_tables
 from thesis_analysis.codebook.model import load_codebook
-from thesis_analysis.corpus.records import load_corpus
+from thesis_analysis.corpus.loading import load_corpus
 from thesis_analysis.corpus.segments import segment_corpus
 
 # Multi-byte characters before, inside and after the evidence; fields the writer must quote.

@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 
 from thesis_analysis.codebook.model import (
-    FIXED_IDS,
     Codebook,
     codebook_to_frame,
     compute_top_level,
@@ -23,6 +22,9 @@ from thesis_analysis.codebook.model import (
     validate_codebook,
 )
 from thesis_analysis.errors import InputError
+from thesis_analysis.project_file import load_default_project_file
+
+FIXED_IDS = load_default_project_file().required_codes
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "codebook.yaml"
@@ -109,7 +111,7 @@ def test_problem_names_the_code() -> None:
 
 
 def test_missing_fixed_ids_are_each_reported() -> None:
-    problems = validate_codebook(FIXTURES / "valid_minimal.yaml")
+    problems = validate_codebook(FIXTURES / "valid_minimal.yaml", required_codes=FIXED_IDS)
     present = {
         "holdning",
         "holdning.kritisk",
@@ -120,7 +122,7 @@ def test_missing_fixed_ids_are_each_reported() -> None:
     missing = [i for i in FIXED_IDS if i not in present]
     assert len(problems) == len(missing)
     for fixed in missing:
-        assert any(f"code '{fixed}': fixed id" in p for p in problems), fixed
+        assert any(f"code '{fixed}': required code is missing" in p for p in problems), fixed
     assert all(p.startswith("valid_minimal.yaml:5: ") for p in problems)  # the codes: line
 
 
@@ -207,7 +209,16 @@ def test_compute_top_level(code_id: str, top: str) -> None:
 
 
 def test_shipped_codebook_is_valid() -> None:
-    assert validate_codebook(SHIPPED) == []
+    assert validate_codebook(SHIPPED, required_codes=FIXED_IDS) == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "n_missing"),
+    [({}, 0), ({"require_fixed_ids": True}, len(FIXED_IDS) - 5), ({"required_codes": ["x"]}, 1)],
+)
+def test_required_codes_come_from_the_caller(kwargs: dict, n_missing: int) -> None:
+    problems = validate_codebook(FIXTURES / "valid_minimal.yaml", **kwargs)
+    assert len([p for p in problems if "required code is missing" in p]) == n_missing
 
 
 def test_shipped_codebook_has_every_fixed_id(shipped: Codebook) -> None:

@@ -372,7 +372,7 @@ def test_killed_writer_never_leaves_a_partial_file(tmp_path: Path) -> None:
 
 
 def test_edited_transcript_shows_up_as_stale_codings(tmp_path: Path, codebook) -> None:
-    from thesis_analysis.corpus.records import load_corpus
+    from thesis_analysis.corpus.loading import load_corpus
     from thesis_analysis.corpus.segments import segment_corpus
 
     transcripts = tmp_path / "transcripts"

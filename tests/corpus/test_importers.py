@@ -25,6 +25,8 @@ from thesis_analysis.corpus.subtitles import split_speaker_label
 from thesis_analysis.errors import InputError
 
 DATA = Path(__file__).parents[1] / "data" / "import"
+THESIS_VALUES = {"role": "leder", "employer": "stat"}
+VEILEDER = {"role": "veileder", "employer": "kommune"}
 REQUIRED_KEYS = {"id", "role", "employer", "source", "provenance"}
 
 FIXTURE_TURNS = {
@@ -170,7 +172,7 @@ def test_subtitle_metadata_is_dropped() -> None:
 def test_round_trip_keeps_every_word(tmp_path: Path, suffix: str, newline: str, bom: bool) -> None:
     path = write_script(tmp_path / f"intervju{suffix}", newline, bom)
     [written] = import_transcripts(
-        [path], tmp_path / "out", None, "leder", "stat", "drift", {"Kari": "V3"}
+        [path], tmp_path / "out", None, THESIS_VALUES | {"team": "drift"}, {"Kari": "V3"}
     )
     assert written == tmp_path / "out" / "V3.md"
     front, turns = parse_transcript(written.read_text(encoding="utf-8"))
@@ -286,7 +288,7 @@ def test_errors_name_the_file(
     elif isinstance(content, bytes):
         path.write_bytes(content)
     with pytest.raises(InputError) as error:
-        import_transcripts([path], tmp_path / "out", None, "leder", "stat", None, {})
+        import_transcripts([path], tmp_path / "out", None, THESIS_VALUES, {})
     for part in expected:
         assert part in str(error.value)
     assert not (tmp_path / "out").exists()
@@ -294,14 +296,12 @@ def test_errors_name_the_file(
 
 def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    [first] = import_transcripts([DATA / "kari.srt"], out, ["V3"], "veileder", "kommune", None, {})
+    [first] = import_transcripts([DATA / "kari.srt"], out, ["V3"], VEILEDER, {})
     first.write_text("researcher's edits\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"V3\.md already exists.*--force"):
-        import_transcripts([DATA / "kari.srt"], out, ["V3"], "veileder", "kommune", None, {})
+        import_transcripts([DATA / "kari.srt"], out, ["V3"], VEILEDER, {})
     assert first.read_text(encoding="utf-8") == "researcher's edits\n"
-    import_transcripts(
-        [DATA / "kari.srt"], out, ["V3"], "veileder", "kommune", None, {}, force=True
-    )
+    import_transcripts([DATA / "kari.srt"], out, ["V3"], VEILEDER, {}, force=True)
     assert parse_transcript(first.read_text(encoding="utf-8"))[0]["employer"] == "kommune"
     assert [p.name for p in out.iterdir()] == ["V3.md"]
 
@@ -309,7 +309,7 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
 def test_nothing_is_written_when_one_file_fails(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="binary.txt"):
         import_transcripts(
-            [DATA / "kari.srt", DATA / "binary.txt"], tmp_path, None, "leder", "stat", None, {}
+            [DATA / "kari.srt", DATA / "binary.txt"], tmp_path, None, THESIS_VALUES, {}
         )
     assert list(tmp_path.iterdir()) == []
 
@@ -319,9 +319,7 @@ def test_run_import_takes_id_from_speaker_option(tmp_path: Path) -> None:
         [DATA / "kari.vtt", DATA / "interview.txt"],
         tmp_path,
         None,
-        "teamleder",
-        "stat",
-        "oppfølging",
+        ["role=teamleder", "employer=stat", "team=oppfølging"],
         ["Kari Nordmann = V3", "Intervjuer=I"],
         force=False,
     )
@@ -338,8 +336,10 @@ def test_run_import_takes_id_from_speaker_option(tmp_path: Path) -> None:
         ({"ids": ["V3", "V4"]}, "2 ids given"),
         ({"ids": ["I"]}, "'I' is not valid"),
         ({"ids": ["../V3"]}, "not valid"),
-        ({"role": "sjef"}, "role 'sjef'"),
-        ({"employer": "privat"}, "employer 'privat'"),
+        ({"attributes": ["role=sjef"]}, "role 'sjef'"),
+        ({"attributes": ["employer=privat"]}, "employer 'privat'"),
+        ({"attributes": ["role"]}, "expected NAME=VALUE"),
+        ({"attributes": ["role=leder", "role=veileder"]}, "'role' twice"),
         ({"speakers": ["Kari"]}, "expected LABEL=ID"),
         ({"speakers": ["Kari=V3", "Kari=V4"]}, "both V3 and V4"),
         ({"paths": [DATA / "kari.srt", DATA / "kari.vtt"], "ids": ["v3", "V3"]}, "both be written"),
@@ -350,9 +350,7 @@ def test_invalid_options(tmp_path: Path, kwargs: dict, message: str) -> None:
         "paths": [DATA / "kari.srt"],
         "out_dir": tmp_path,
         "ids": None,
-        "role": "leder",
-        "employer": "stat",
-        "team": None,
+        "attributes": [],
         "speakers": [],
         "force": False,
     } | kwargs

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from thesis_analysis.corpus.records import informants_to_frame, load_corpus, turns_to_frame
+from thesis_analysis.corpus.loading import load_corpus
+from thesis_analysis.corpus.records import informants_to_frame, turns_to_frame
 from thesis_analysis.corpus.transcripts import parse_transcript, read_transcript
 from thesis_analysis.errors import InputError
 

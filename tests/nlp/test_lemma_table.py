@@ -62,3 +62,29 @@ def test_bokmal_wins_where_the_standards_share_a_form() -> None:
     assert all(table[form] == lemma for form, lemma in bokmal.items())
     assert table["verksemda"] == "verksemd" and "verksemda" not in bokmal
     assert len(table) > len(bokmal) + 50_000
+
+
+@pytest.mark.parametrize("switch_at", [1, 5, 1_000])
+def test_the_cached_table_answers_as_a_dict_before_and_after_the_switch(
+    tmp_path: Path, switch_at: int, monkeypatch
+) -> None:
+    table = {"målene": "mål", "ikkje": "ikkje", "å": "å", "zz": "z", "nav-kontoret": "nav-kontor"}
+    path = tmp_path / "t.npz"
+    path.write_bytes(encode_table(table))
+    monkeypatch.setattr(lemma_table.LemmaTable, "SWITCH_AT", switch_at)
+    cached = read_cached_table(path)
+    for form in ["målene", "målen", "", "ikkje", "a", "å", "zz", "zzz", "nav-kontoret", "Målene"]:
+        assert cached.get(form) == table.get(form), form
+        assert (form in cached) == (form in table), form
+    assert len(cached) == len(table) and dict(cached.items()) == table
+    with pytest.raises(KeyError):
+        cached["ukjent"]
+
+
+def test_the_real_table_is_found_by_search_as_by_dict(tmp_path: Path) -> None:
+    table = build_lemma_table()
+    path = tmp_path / "t.npz"
+    path.write_bytes(encode_table(table))
+    cached = read_cached_table(path)
+    sample = sorted(table)[::997] + ["målstyringa", "verksemda", "xqzy", "tellekantane"]
+    assert [cached.get(f) for f in sample] == [table.get(f) for f in sample]

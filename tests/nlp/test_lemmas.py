@@ -58,7 +58,7 @@ def test_coverage_on_the_shipped_corpus(nlp, project_root, capsys) -> None:
     """Most words of the corpus get a dictionary lemma (lexicon or compound analysis)."""
     from collections import Counter
 
-    from thesis_analysis.corpus.records import load_corpus
+    from thesis_analysis.corpus.loading import load_corpus
 
     corpus = load_corpus(project_root / "transcripts")
     analyse = nlp.get_pipe("nb_lemmas").analyse

@@ -75,7 +75,7 @@ def test_a_paragraph_that_opens_with_a_closing_mark_starts_a_sentence(nlp) -> No
 
 
 def test_joined_texts_give_the_same_sentences_as_single_texts(nlp, project_root) -> None:
-    from thesis_analysis.corpus.records import load_corpus
+    from thesis_analysis.corpus.loading import load_corpus
     from thesis_analysis.nlp.pipeline import list_sentence_spans, pipe_joined
 
     turns = [

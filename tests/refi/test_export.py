@@ -12,7 +12,7 @@ from lxml import etree
 
 from thesis_analysis.codebook.model import load_codebook
 from thesis_analysis.coding.files import load_codings
-from thesis_analysis.corpus.records import load_corpus
+from thesis_analysis.corpus.loading import load_corpus
 from thesis_analysis.errors import InputError
 from thesis_analysis.refi.commands import run_export_qdc, run_export_qdpx
 from thesis_analysis.refi.export import export_qdc, export_qdpx

@@ -9,10 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from thesis_analysis.cli import main
 from thesis_analysis.codebook.model import load_codebook
 from thesis_analysis.coding.files import load_codings
-from thesis_analysis.corpus.records import load_corpus
+from thesis_analysis.corpus.loading import load_corpus
 from thesis_analysis.errors import InputError
+from thesis_analysis.project_file import load_default_project_file
 from thesis_analysis.refi.commands import run_export_qdc, run_export_qdpx, run_import_qdpx
 from thesis_analysis.refi.export import export_qdc
 from thesis_analysis.refi.importer import import_qdc, import_qdpx
@@ -332,7 +334,8 @@ def test_front_matter_from_case_variables_with_unknown_values(tmp_path: Path) ->
     case = RefiCase("c", "Kari", "Interviewed twice.", (("Role", "sjef"), ("Alder", "41")), ("s",))
     source = RefiSource("s", "Kari.txt", "", "Kari: Hei.\n", "", (), (("Team", "A"),), 0)
     warnings: list[str] = []
-    meta = build_front_matter("Kari", case, source, "x.qdpx", "P", warnings)
+    settings = load_default_project_file()
+    meta = build_front_matter("Kari", case, source, "x.qdpx", "P", warnings, settings)
     assert meta == {
         "id": "Kari",
         "role": "ukjent",
@@ -349,7 +352,7 @@ def test_front_matter_from_case_variables_with_unknown_values(tmp_path: Path) ->
     ]
     mapped = build_body("Kari: Hei.\n", "Kari", {"Kari"})
     meta["source"] = "reconstructed"
-    text, transcript = make_transcript(meta, mapped, warnings)
+    text, transcript = make_transcript(meta, mapped, warnings, settings)
     assert transcript.informant.source == "original" and "source: original" in text
     assert "lacks the {kilde: …} markers" in warnings[-1]
 
@@ -364,3 +367,31 @@ def test_cli_glue_prints_the_report(tmp_path: Path) -> None:
     summary = run_import_qdpx(tmp_path / "demo.qdpx", tmp_path / "p", False, "codepoints")
     assert summary.startswith("imported demo.qdpx (written by qc 1.3.2): 262 codes, 2 transcripts")
     assert "speakers in admin_1:" in summary and "wrote codings/cp.csv" in summary
+
+
+@pytest.mark.parametrize(
+    ("xml", "message"),
+    [
+        ('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>', "has no codes"),
+        ('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"/>', "not a REFI-QDA codebook"),
+    ],
+)
+def test_an_empty_codebook_is_told_apart_from_no_codebook(
+    tmp_path: Path, xml: str, message: str
+) -> None:
+    path = tmp_path / "empty.qdc"
+    path.write_text(f'<?xml version="1.0" encoding="utf-8"?>\n{xml}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        import_qdc(path, tmp_path / "p")
+
+
+def test_an_imported_codebook_validates_without_the_thesis_codes(tmp_path: Path) -> None:
+    run_export_qdc(PROJECT, tmp_path / "book.qdc")
+    into = tmp_path / "p"
+    import_qdc(tmp_path / "book.qdc", into)
+    (into / "project.yaml").write_text(
+        "name: P\nlanguage: nb\ninterviewer: I\ncase_variables:\n  role: free\n",
+        encoding="utf-8",
+    )
+    shutil.copytree(PROJECT / "transcripts", into / "transcripts")
+    assert main(["validate", "--root", str(into)]) == 0

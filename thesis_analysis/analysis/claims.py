@@ -26,7 +26,9 @@ from thesis_analysis.analysis.levels import (
     map_code_level,
 )
 from thesis_analysis.codebook.model import Codebook
+from thesis_analysis.corpus.segments import list_case_columns
 from thesis_analysis.errors import InputError
+from thesis_analysis.user_files import read_user_text
 
 SupportPattern = tuple[tuple[str, ...], ...]
 STRENGTHS: tuple[tuple[int, str], ...] = ((5, "bred støtte"), (2, "noe støtte"), (0, "tynn"))
@@ -99,9 +101,7 @@ def load_claims(path: Path, codebook: Codebook | None = None) -> tuple[Claim, ..
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+        data = yaml.safe_load(read_user_text(path))
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: not valid YAML: {exc}") from None
     entries = data.get("claims") if isinstance(data, dict) else None
@@ -220,14 +220,16 @@ def select_exemplars(
 
     Returns
     -------
-    DataFrame with :data:`EXEMPLAR_COLUMNS`, at most ``n`` rows per code (codes without
+    DataFrame with :data:`EXEMPLAR_COLUMNS` (``role`` and ``employer`` standing for the case
+    variables of ``segments``, whichever they are), at most ``n`` rows per code (codes without
     codings have none), in codebook order and ``rank`` (1, 2, …): ``code``, ``label``,
-    ``rank``, ``segment_id``, ``informant``, ``role``, ``employer``, ``section``, ``text``,
+    ``rank``, ``segment_id``, ``informant``, the case variables, ``section``, ``text``,
     ``evidence`` (the matched words, "" for hand codings), ``provenance`` (the thesis
     section the statement is reconstructed from), ``shortened``.
     """
     joined = join_codings(codings, segments, codebook, level)
     evidence = collect_evidence(codings, level)
+    variables = list_case_columns(segments)
     rows = []
     for code in list_level_codes(codebook, level):
         candidates = joined[joined["code"] == code].drop_duplicates("segment_id")
@@ -244,8 +246,7 @@ def select_exemplars(
                     rank,
                     row["segment_id"],
                     row["informant"],
-                    row["role"],
-                    row["employer"],
+                    *(row[name] for name in variables),
                     row["section"],
                     shorten_text(row["text"], max_chars),
                     row["evidence"],
@@ -253,7 +254,9 @@ def select_exemplars(
                     len(row["text"]) > max_chars,
                 )
             )
-    return pd.DataFrame(rows, columns=EXEMPLAR_COLUMNS)
+    fixed = [c for c in EXEMPLAR_COLUMNS if c not in ("role", "employer")]
+    columns = [*fixed[:5], *variables, *fixed[5:]]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def match_pattern(pattern: SupportPattern, unit_codes: pd.DataFrame) -> set[str]:

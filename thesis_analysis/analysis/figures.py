@@ -22,8 +22,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from thesis_analysis.analysis.levels import GROUP_ORDERS, order_groups
-from thesis_analysis.corpus.transcripts import KNOWN_SECTIONS
+from thesis_analysis.analysis.levels import order_groups
+from thesis_analysis.project_file import load_default_project_file
 from thesis_analysis.writers import write_bytes_atomic
 
 OKABE_ITO = (
@@ -61,8 +61,9 @@ BY_LABELS = {
     "informant": "Informant",
 }
 UNIT_WORDS = {"segment": ("segment", "segmenter"), "turn": ("ytring", "ytringer")}
-SECTION_LABELS = {section: heading.capitalize() for heading, section in KNOWN_SECTIONS.items()}
-"""Section id → its interview-guide heading (``resultatmaling`` → ``Resultatmåling og …``)."""
+SECTION_LABELS = load_default_project_file().label_sections()
+"""Section id → its interview-guide heading, of a project without ``project.yaml`` (pass a
+project's own, :meth:`~thesis_analysis.project_file.ProjectFile.label_sections`)."""
 PNG_METADATA = {"Software": None}
 SVG_METADATA = {"Date": None, "Creator": None}
 DPI = 150
@@ -134,18 +135,24 @@ def plot_code_frequencies(df: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def plot_code_matrix(df: pd.DataFrame, ax: Axes | None = None, value: str | None = None) -> Axes:
+def plot_code_matrix(
+    df: pd.DataFrame,
+    ax: Axes | None = None,
+    value: str | None = None,
+    section_labels: Mapping[str, str] | None = None,
+) -> Axes:
     """Heatmap of a code matrix (:func:`~thesis_analysis.analysis.tables.compute_code_matrix`).
 
     ``value``: ``share`` (default when present: share of the group's segments) or
-    ``n_segments``. Column labels carry each group's number of segments.
+    ``n_segments``. Columns keep the groups' order in ``df``; their labels carry each group's
+    number of segments, and sections their heading (``section_labels``, default
+    :data:`SECTION_LABELS`).
     """
     value = value or ("share" if "share" in df.columns else "n_segments")
     by = str(df["by"].iloc[0]) if len(df) else "group"
     rows = list(dict.fromkeys(df["label"]))
-    columns = (
-        order_groups(df["group"], by) if by in GROUP_ORDERS else list(dict.fromkeys(df["group"]))
-    )
+    columns = list(dict.fromkeys(df["group"]))
+    section_labels = SECTION_LABELS if section_labels is None else section_labels
     grid = df.pivot_table(index="label", columns="group", values=value, aggfunc="sum")
     grid = grid.reindex(index=rows, columns=columns).fillna(0)
     ax = ax or make_axes(2.2 + 1.1 * len(columns), 1.4 + 0.32 * len(rows))
@@ -168,7 +175,7 @@ def plot_code_matrix(df: pd.DataFrame, ax: Axes | None = None, value: str | None
             },
         )
     sizes = df.drop_duplicates("group").set_index("group")["group_segments"]
-    names = [SECTION_LABELS.get(c, c) if by == "section" else c for c in columns]
+    names = [section_labels.get(c, c) if by == "section" else c for c in columns]
     ax.set_xticks(
         np.arange(len(columns)) + 0.5,
         [f"{name}\n(n={sizes[c]})" for name, c in zip(names, columns, strict=True)],

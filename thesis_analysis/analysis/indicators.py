@@ -35,12 +35,15 @@ from spacy.language import Language
 from spacy.tokens import Token
 
 from thesis_analysis.codebook.model import Code, Codebook, compute_top_level
-from thesis_analysis.corpus.records import EMPLOYERS
 from thesis_analysis.nlp.pipeline import get_pipeline
+from thesis_analysis.project_file import load_default_project_file
 
 if TYPE_CHECKING:
     pass
 
+EMPLOYERS = load_default_project_file().list_group_order("employer")
+"""The employers of the målekort's two lines (the thesis project's ``project.yaml``): the
+evidence table counts statements per employer."""
 MAX_BACK = 2
 PRONOUNS = frozenset("det den dette disse de dem".split())
 DEMONSTRATIVES = frozenset("det den dette denne disse de".split())

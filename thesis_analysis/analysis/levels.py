@@ -10,21 +10,23 @@ Codes and labels come from the codebook only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from thesis_analysis.codebook.model import GROUPING_PREFIXES, Codebook, compute_top_level
-from thesis_analysis.corpus.records import EMPLOYERS, ROLES
-from thesis_analysis.corpus.transcripts import KNOWN_SECTIONS
 from thesis_analysis.errors import InputError
+from thesis_analysis.project_file import load_default_project_file
 
 LEVELS = ("top", "code")
 THEME_KIND = "tema"
 GROUP_ORDERS: dict[str, tuple[str, ...]] = {
-    "employer": EMPLOYERS,
-    "role": ROLES,
-    "section": tuple(dict.fromkeys(KNOWN_SECTIONS.values())),
+    name: load_default_project_file().list_group_order(name)
+    for name in (*load_default_project_file().list_grouping_variables(), "section")
 }
-"""Known values of the case variables, in the order tables and figures show them."""
+"""The order of a case variable's values when a table is given none: that of the project
+without ``project.yaml`` (the thesis project's). Pass the project's own order
+(:meth:`~thesis_analysis.project_file.ProjectFile.list_group_order`) for any other."""
 
 
 def list_level_codes(codebook: Codebook, level: str = "top") -> list[str]:
@@ -92,8 +94,10 @@ def join_codings(
     return mapped.merge(segments, on="segment_id", how="inner", validate="many_to_one")
 
 
-def order_groups(values: pd.Series, by: str) -> list[str]:
-    """The distinct values of a case variable: known ones in their order, then the rest sorted."""
+def order_groups(values: pd.Series, by: str, order: Sequence[str] | None = None) -> list[str]:
+    """The distinct values of a case variable: those of ``order`` (default:
+    :data:`GROUP_ORDERS`) in their order, then the rest sorted."""
     present = set(values.astype(str))
-    known = [v for v in GROUP_ORDERS.get(by, ()) if v in present]
+    order = GROUP_ORDERS.get(by, ()) if order is None else order
+    known = [v for v in order if v in present]
     return known + sorted(present - set(known))

@@ -15,6 +15,7 @@ still importable from here).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -88,14 +89,19 @@ def compute_code_matrix(
     by: str = "employer",
     normalise: bool = True,
     level: str = "top",
+    order: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Code × case variable (MAXQDA code matrix, NVivo crosstab), long format.
 
     Parameters
     ----------
-    by : a segments column: ``employer``, ``role``, ``section`` or ``informant``.
+    by : a segments column: a case variable (``employer``, ``role``, …), ``section`` or
+        ``informant``.
     normalise : add ``share``, the group's coded segments over all its segments, so that
         groups of different size can be compared.
+    order : the values of ``by`` in display order (the project's
+        :meth:`~thesis_analysis.project_file.ProjectFile.list_group_order`); others follow
+        sorted. Default: :data:`~thesis_analysis.analysis.levels.GROUP_ORDERS`.
 
     Returns
     -------
@@ -109,7 +115,7 @@ def compute_code_matrix(
         raise ValueError(f"by must be a segments column such as employer or role, not {by!r}")
     joined = join_codings(codings, segments, codebook, level)
     codes = list_level_codes(codebook, level)
-    groups = order_groups(segments[by], by)
+    groups = order_groups(segments[by], by, order)
     size = segments.groupby(segments[by].astype(str))["segment_id"].nunique()
     people = segments.groupby(segments[by].astype(str))["informant"].nunique()
     keyed = joined.assign(group=joined[by].astype(str)).groupby(["code", "group"])
@@ -144,9 +150,11 @@ def compute_codes_by_section(
     codebook: Codebook,
     normalise: bool = True,
     level: str = "top",
+    order: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Themes by interview-guide section: :func:`compute_code_matrix` with ``by="section"``."""
-    return compute_code_matrix(codings, segments, codebook, "section", normalise, level)
+    """Themes by interview-guide section: :func:`compute_code_matrix` with ``by="section"``
+    (``order``: the project's section ids, see :func:`compute_code_matrix`)."""
+    return compute_code_matrix(codings, segments, codebook, "section", normalise, level, order)
 
 
 def compute_cooccurrence(
@@ -189,20 +197,20 @@ def compute_corpus_overview(informants: pd.DataFrame, segments: pd.DataFrame) ->
     Parameters
     ----------
     informants : :func:`thesis_analysis.corpus.records.informants_to_frame`.
-    segments : every segment, the interviewer's included (``speaker`` ``I``).
+    segments : every segment, the interviewer's included.
 
     Returns
     -------
-    DataFrame, one row per informant (sorted by id), columns ``informant``, ``role``,
-    ``employer``, ``team``, ``sections`` (guide sections covered), ``interview_turns`` and
-    ``interview_words`` (both speakers: the interview's length), ``turns``, ``words`` and
-    ``segments`` (the informant's own).
+    DataFrame, one row per informant (sorted by id), columns ``informant``, the case
+    variables (those of ``informants``), ``sections`` (guide sections covered),
+    ``interview_turns`` and ``interview_words`` (both speakers: the interview's length),
+    ``turns``, ``words`` and ``segments`` (the informant's own).
     """
     words = segments["text"].str.split().str.len()
     own = segments["speaker"] == segments["informant"]
     by_all = segments.assign(words=words).groupby("informant")
     by_own = segments[own].assign(words=words[own]).groupby("informant")
-    frame = informants[["informant", "role", "employer", "team"]].copy()
+    frame = informants.drop(columns=["source"]).copy()
     stats = {
         "sections": by_all["section"].nunique(),
         "interview_turns": by_all["turn"].nunique(),

@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numba import njit
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from thesis_analysis.autocode.matching import KeyPattern, PatternTable, TokenTable
 from thesis_analysis.autocode.ordering import order_hits
@@ -40,7 +41,10 @@ from thesis_analysis.nlp.pipeline import (
     read_token_arrays,
 )
 
-NEGATIONS = frozenset({"ikke", "aldri", "ingen", "intet", "ingenting", "verken", "neppe", "uten"})
+NEGATIONS = frozenset(
+    {"ikke", "aldri", "ingen", "intet", "ingenting", "verken", "neppe", "uten"}  # bokmål
+    | {"ikkje", "inga", "korkje", "utan"}  # nynorsk
+)
 WILDCARD = "*"
 NEAR_JOINER = " … "
 
@@ -142,7 +146,9 @@ class AutoCoder:
         self.codes = tuple(sorted({c.id for c in codes} | flips))
         self.rules = tuple(sorted({label for c in codes for label in _list_labels(c)}))
         self._keys: dict[str, int] = {}
+        self._key_words: dict[str, tuple[list[str], list[int], list[int], list[int]]] = {}
         self._patterns: list[KeyPattern] = []
+        self._read_all_keys(codes)
         self._compile(codes)
         strings = self.nlp.vocab.strings
         self._negation_words = np.array(sorted(strings.add(w) for w in NEGATIONS), np.uint64)
@@ -200,19 +206,58 @@ class AutoCoder:
         if key in self._keys:
             return self._keys[key]
         number = self._keys[key] = len(self._keys)
-        doc = self.nlp.make_doc(key.removeprefix("=").strip())
-        words = read_token_arrays(self.nlp, doc)
-        lemmas, written = tuple(words.lemma.tolist()), tuple(words.lower.tolist())
+        words, lemma, lower, norm = self._read_key_words(key.removeprefix("=").strip())
+        lemmas, written = tuple(lemma), tuple(lower)
         self._patterns.append(KeyPattern(number, False, lemmas))
         if written != lemmas:
             self._patterns.append(KeyPattern(number, False, written))
         # A compound term ("resultatmål") must not match its head alone ("målene").
-        last = self.nlp.get_pipe("nb_lemmas").analyse(doc[-1].text)
+        last = self.nlp.get_pipe("nb_lemmas").analyse(words[-1])
         if not key.startswith("=") and last.lemma == last.head:
             # only the last word of a phrase is matched on its stem
             leading = tuple(zip(written[:-1], lemmas[:-1], strict=True))
-            self._patterns.append(KeyPattern(number, True, tuple(words.norm.tolist()), leading))
+            self._patterns.append(KeyPattern(number, True, tuple(norm), leading))
         return number
+
+    def _read_key_words(self, text: str) -> tuple[list[str], list[int], list[int], list[int]]:
+        """The words of a key and their lemma, lower-case and norm hashes (from the batch read
+        by :meth:`_read_all_keys`, or read alone for a key it did not see)."""
+        found = self._key_words.get(text)
+        if found is None:
+            doc = self.nlp.make_doc(text)
+            arrays = read_token_arrays(self.nlp, doc)
+            found = (
+                [token.text for token in doc],
+                arrays.lemma.tolist(),
+                arrays.lower.tolist(),
+                arrays.norm.tolist(),
+            )
+        return found
+
+    def _read_all_keys(self, codes: list[Code]) -> None:
+        """Read the words of every key of ``codes`` as one doc: a word's facts depend on the
+        word alone, so one read gives what a read per key would, without the cost per call."""
+        texts = []
+        for code in codes:
+            rules = code.rules
+            items = [*rules.terms, *rules.phrases, *rules.exclude]
+            items += [t for rule in rules.near for group in rule.groups for t in group]
+            for item in items:
+                parts = " ".join(w if w != WILDCARD else "\n" for w in item.split()).split("\n")
+                texts += [p.strip().lower().removeprefix("=").strip() for p in parts if p.strip()]
+        texts = sorted(set(texts))
+        docs = [self.nlp.make_doc(text) for text in texts]
+        words = [token.text for doc in docs for token in doc]
+        self._key_words = {}
+        if not words:
+            return
+        arrays = read_token_arrays(self.nlp, Doc(self.nlp.vocab, words=words))
+        lemma, lower, norm = arrays.lemma.tolist(), arrays.lower.tolist(), arrays.norm.tolist()
+        at = 0
+        for text, doc in zip(texts, docs, strict=True):
+            end = at + len(doc)
+            self._key_words[text] = (words[at:end], lemma[at:end], lower[at:end], norm[at:end])
+            at = end
 
     # -- coding ------------------------------------------------------------------------------
     def code_texts(self, texts: Iterable[str], texts_per_doc: int = 64) -> Iterator[list[Hit]]:

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from thesis_analysis.codebook.validation import FIXED_IDS, check_codebook_text
+from thesis_analysis.codebook.validation import check_codebook_text, list_thesis_codes
 from thesis_analysis.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "FIXED_IDS",
     "Code",
     "Codebook",
     "Indicator",
@@ -184,22 +184,34 @@ def _read(path: Path) -> tuple[bytes | None, str | None, str | None]:
     return data, text, None
 
 
-def validate_codebook(path: Path, *, require_fixed_ids: bool = True) -> list[str]:
+def list_required_codes(required_codes: Sequence[str], require_fixed_ids: bool) -> list[str]:
+    """``required_codes`` plus, with ``require_fixed_ids``, the thesis project's codes."""
+    extra = list_thesis_codes() if require_fixed_ids else ()
+    return list(dict.fromkeys([*required_codes, *extra]))
+
+
+def validate_codebook(
+    path: Path, *, required_codes: Sequence[str] = (), require_fixed_ids: bool = False
+) -> list[str]:
     """Return every problem of the codebook at ``path`` (empty list: the file is valid).
 
     Each problem reads ``"codebook.yaml:LINE: code 'x': what is wrong — what to do"``.
-    ``require_fixed_ids=False`` skips the check for the fixed ids of DESIGN.md (small test
-    codebooks).
+    ``required_codes``: ids the codebook must define (``required_codes`` of the project's
+    ``project.yaml``); ``require_fixed_ids=True`` adds the thesis project's.
     """
     _, text, problem = _read(path)
     if problem is not None:
         return [problem]
-    problems, _, _ = check_codebook_text(text, Path(path).name, require_fixed_ids=require_fixed_ids)
+    required = list_required_codes(required_codes, require_fixed_ids)
+    problems, _, _ = check_codebook_text(text, Path(path).name, required_codes=required)
     return problems
 
 
-def load_codebook(path: Path, *, require_fixed_ids: bool = True) -> Codebook:
-    """Load and validate ``codebook.yaml``.
+def load_codebook(
+    path: Path, *, required_codes: Sequence[str] = (), require_fixed_ids: bool = False
+) -> Codebook:
+    """Load and validate ``codebook.yaml`` (``required_codes``, ``require_fixed_ids``: as
+    for :func:`validate_codebook`).
 
     Raises
     ------
@@ -210,9 +222,8 @@ def load_codebook(path: Path, *, require_fixed_ids: bool = True) -> Codebook:
     data, text, problem = _read(path)
     if problem is not None:
         raise InputError(problem)
-    problems, header, entries = check_codebook_text(
-        text, path.name, require_fixed_ids=require_fixed_ids
-    )
+    required = list_required_codes(required_codes, require_fixed_ids)
+    problems, header, entries = check_codebook_text(text, path.name, required_codes=required)
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
         raise InputError(f"{path.name}: {count}:\n" + "\n".join(problems))

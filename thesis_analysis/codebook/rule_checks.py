@@ -256,7 +256,7 @@ def merge_extra_rules(rep: Report, extra: Any, by_id: dict[str, dict], at: int) 
     for i, item in enumerate(extra):
         line = locate_item_line(extra, i, at)
         code = item.get("code") if isinstance(item, dict) else None
-        if code not in by_id:
+        if not isinstance(code, str) or code not in by_id:
             rep.add(
                 line,
                 None,

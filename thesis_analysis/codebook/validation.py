@@ -5,50 +5,28 @@ every problem found (each naming the line of the YAML file) and, when there are 
 entries as plain dictionaries for :mod:`thesis_analysis.codebook.model` to turn into dataclasses.
 The YAML is read with :class:`thesis_analysis.yaml_lines.LineLoader`, a safe loader that only
 records where each node starts. Entries are checked in :mod:`codebook_entry_checks`, their
-rules in :mod:`codebook_rule_checks`; the code tree, negation targets and the fixed ids of
-DESIGN.md are checked here.
+rules in :mod:`codebook_rule_checks`; the code tree, negation targets and the code ids the
+project requires (``required_codes`` of ``project.yaml``) are checked here.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import yaml
 
 from thesis_analysis.codebook.entry_checks import check_entry
 from thesis_analysis.codebook.rule_checks import Report, merge_extra_rules, strip_text
+from thesis_analysis.project_file import load_default_project_file
 from thesis_analysis.yaml_lines import LineLoader, locate_item_line, locate_line
 
-FIXED_IDS: tuple[str, ...] = (
-    "npm",
-    "styring",
-    "styring.mal_og_strategi",
-    "styring.styringsparametere",
-    "styring.resultatmaling",
-    "styring.laering",
-    "malforskyvning",
-    "malkonflikt",
-    "stat_kommune",
-    "kvalitet_kvantitet",
-    "subkultur",
-    "rapportering",
-    "holdning",
-    "holdning.kritisk",
-    "holdning.positiv",
-    "indikator",
-    "indikator.overgang_arbeid",
-    "indikator.oppfolging",
-    "indikator.kontakt_bruker_48t",
-    "indikator.jobbmatch",
-    "indikator.sykefravaer",
-    "indikator.gradert_sykmelding",
-    "indikator.dialogmote",
-    "indikator.arbeidsgiverkontakt",
-    "indikator.tilretteleggingsgaranti",
-    "indikator.ia_nytilsatte",
-    "indikator.journalforing_24t",
-)
-"""Code ids that DESIGN.md ("Fixed code ids") fixes; evaluation depends on them."""
-
 TOP_KEYS = ("name", "version", "language", "description", "codes", "rules")
+
+
+def list_thesis_codes() -> tuple[str, ...]:
+    """The code ids the thesis project requires (``required_codes`` of its ``project.yaml``,
+    the fixed ids of DESIGN.md); a folder without ``project.yaml`` requires them."""
+    return load_default_project_file().required_codes
 
 
 def check_tree(rep: Report, entries: list[dict]) -> None:
@@ -142,7 +120,7 @@ def check_negations(rep: Report, entries: list[dict], by_id: dict[str, dict]) ->
 
 
 def check_codebook_text(
-    text: str, name: str, *, require_fixed_ids: bool = True
+    text: str, name: str, *, required_codes: Sequence[str] = ()
 ) -> tuple[list[str], dict, list[dict]]:
     """Check codebook YAML text.
 
@@ -152,8 +130,9 @@ def check_codebook_text(
         The codebook file's YAML text.
     name : str
         The file name that starts every problem message.
-    require_fixed_ids : bool, optional
-        Report the fixed ids of DESIGN.md (:data:`FIXED_IDS`) that are missing.
+    required_codes : sequence of str, optional
+        Code ids the codebook must define (``required_codes`` of ``project.yaml``); each
+        missing one is reported.
 
     Returns
     -------
@@ -218,15 +197,14 @@ def check_codebook_text(
     if data.get("rules") is not None:
         merge_extra_rules(rep, data["rules"], by_id, locate_line(data, "rules"))
     check_negations(rep, entries, by_id)
-    if require_fixed_ids:
-        for fixed in FIXED_IDS:
-            if fixed not in by_id:
-                rep.add(
-                    locate_line(data, "codes"),
-                    fixed,
-                    "fixed id of DESIGN.md is missing",
-                    "add an entry with this exact id (evaluation depends on it)",
-                )
+    for required in required_codes:
+        if required not in by_id:
+            rep.add(
+                locate_line(data, "codes"),
+                required,
+                "required code is missing (required_codes of project.yaml)",
+                "add an entry with this exact id, or remove it from required_codes",
+            )
     header = {
         "name": strip_text(data.get("name")),
         "version": data.get("version"),

@@ -1,7 +1,8 @@
 """Import researchers' own transcripts (Word, plain text, WebVTT, SubRip) into the project format.
 
-The output follows ``docs/transcript-format.md``: YAML front matter (``source: original``) and one
-``LABEL: text`` paragraph per turn, the interviewer as ``I`` and the informant as their id.
+The output follows ``docs/transcript-format.md``: YAML front matter (``source: original`` and the
+case variables of the project's ``project.yaml``) and one ``LABEL: text`` paragraph per turn, the
+interviewer under the project's interviewer label (``I`` by default) and the informant as their id.
 
 Pseudonymisation is the researcher's job: the informant id is written into the file name, the
 front matter and every informant turn, so choose pseudonymous ids (``V3``, ``TL1``), never names.
@@ -12,28 +13,25 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import docx
 import yaml
-from docx.table import Table
 
+from thesis_analysis.corpus.source_files import read_docx, read_plain_text, read_transcript_source
 from thesis_analysis.corpus.subtitles import (
-    Fragment,
     ImportedTurn,
-    merge_fragments,
-    read_source_text,
     read_subtitles,
-    split_speaker_label,
 )
 from thesis_analysis.errors import InputError
+from thesis_analysis.project_file import ProjectFile, load_default_project_file
 from thesis_analysis.writers import write_text_atomic
 
 __all__ = [
     "ImportedTurn",
     "import_transcripts",
     "make_safe_id",
+    "parse_attribute_options",
     "parse_speaker_options",
     "read_docx",
     "read_plain_text",
@@ -44,107 +42,12 @@ __all__ = [
     "validate_informant_id",
 ]
 
-ROLES = frozenset({"leder", "nestleder", "teamleder", "veileder", "ukjent"})
-EMPLOYERS = frozenset({"stat", "kommune", "ukjent"})
-INTERVIEWER = "I"
+UNKNOWN_VALUE = "ukjent"
+"""The value a listed case variable gets when none is given, if the project lists it."""
 INTERVIEWER_LABELS = frozenset({"i", "intervjuer", "interviewer", "int", "q"})
 MAX_ID_CHARS = 20
 _ID_RE = re.compile(rf"\w{{1,{MAX_ID_CHARS}}}")
-_TIMESTAMP_CELL_RE = re.compile(r"\[?(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d+)?\]?")
 _RESERVED_KEYS = frozenset({"id", "source", "provenance"})
-TEXT_HINT = (
-    "start each turn with a speaker label such as 'Intervjuer:' or 'Kari:' (label or remove "
-    "title lines above the first turn), then map labels with --speaker if needed"
-)
-
-
-def read_plain_text(path: Path) -> list[ImportedTurn]:
-    """Read a UTF-8 ``.txt`` file whose turns start with ``Label:`` at the start of a line.
-
-    Lines without a label continue the previous turn (joined with a space); blank lines are
-    ignored. A label on a new line starts a new turn, even for the same speaker.
-
-    Returns
-    -------
-    list of ImportedTurn
-        The turns, speaker labels as found in the file.
-
-    Raises
-    ------
-    InputError
-        If the file is not UTF-8 text or has text before the first label.
-    """
-    lines = read_source_text(path).split("\n")
-    items = [(f"line {number}", line) for number, line in enumerate(lines, start=1)]
-    return _parse_labelled_lines(items, Path(path))
-
-
-def read_docx(path: Path) -> list[ImportedTurn]:
-    """Read a Word ``.docx`` file whose paragraphs start with ``Label:``.
-
-    Paragraphs and table rows are read in document order; a line break inside a paragraph is
-    treated like a new line. A table row whose first cell is a label (``Kari`` or ``Kari:``)
-    becomes ``Kari: <other cells>``; cells holding only a timestamp are dropped. Headers,
-    footers, comments and text boxes are not read.
-
-    Returns
-    -------
-    list of ImportedTurn
-        The turns, speaker labels as found in the file.
-
-    Raises
-    ------
-    InputError
-        If the file is not a readable ``.docx`` or has text before the first label.
-    """
-    path = Path(path)
-    try:
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises zip, XML and package errors alike
-        raise InputError(
-            f"{path}: cannot be opened as a Word .docx file ({type(exc).__name__}: {exc}). "
-            "If it is an old .doc, .rtf or .odt file, open it in Word or LibreOffice and save "
-            "it as .docx."
-        ) from None
-    items: list[tuple[str, str]] = []
-    counts = Counter[str]()
-    for block in document.iter_inner_content():
-        kind = "table" if isinstance(block, Table) else "paragraph"
-        counts[kind] += 1
-        if isinstance(block, Table):
-            lines = [_format_table_row(row.cells) for row in block.rows]
-        else:
-            lines = block.text.split("\n")
-        items.extend((f"{kind} {counts[kind]}", line) for line in lines)
-    return _parse_labelled_lines(items, path)
-
-
-def read_transcript_source(path: Path) -> list[ImportedTurn]:
-    """Read a ``.docx``, ``.txt``, ``.vtt`` or ``.srt`` file with the reader for its suffix.
-
-    Raises
-    ------
-    InputError
-        If the suffix is not supported, the file is missing or cannot be read.
-    """
-    path = Path(path)
-    readers: dict[str, Callable[[Path], list[ImportedTurn]]] = {
-        ".docx": read_docx,
-        ".txt": read_plain_text,
-        ".vtt": read_subtitles,
-        ".srt": read_subtitles,
-    }
-    reader = readers.get(path.suffix.lower())
-    if reader is None:
-        kind = f"{path.suffix!r} files" if path.suffix else "files without a suffix"
-        raise InputError(
-            f"{path}: cannot import {kind}; supported kinds are .docx (Word), .txt (UTF-8 text "
-            "with speaker labels), .vtt (WebVTT) and .srt (SubRip). Save the transcript in one "
-            "of these formats."
-        )
-    if not path.is_file():
-        raise InputError(f"{path}: no such file.")
-    return reader(path)
 
 
 def render_transcript(
@@ -154,6 +57,7 @@ def render_transcript(
     speaker_map: Mapping[str, str],
     *,
     source_name: str = "an unnamed file",
+    settings: ProjectFile | None = None,
 ) -> str:
     """Render turns as a transcript in the project format (``docs/transcript-format.md``).
 
@@ -164,14 +68,18 @@ def render_transcript(
     informant_id : str
         The informant's pseudonymous id (letters, digits, ``_``; at most 20 characters).
     attributes : mapping
-        Front-matter attributes: ``role`` (default ``ukjent``), ``employer`` (default ``ukjent``),
-        optional ``team`` and other scalar case variables; ``None`` values are left out.
+        Front-matter attributes: the case variables of ``settings`` (a listed one left out is
+        ``ukjent`` where the project lists that value) and other scalar attributes; ``None``
+        values are left out.
     speaker_map : mapping of str to str
-        Source label to id (``I`` or ``informant_id``). Unmapped interviewer labels (``I``,
-        ``Intervjuer``, ``Interviewer``, ``Int``, ``Q``) become ``I``; if there are exactly two
-        labels and one is the interviewer, the other becomes the informant.
+        Source label to id (the interviewer label or ``informant_id``). Unmapped interviewer
+        labels (the project's, ``I``, ``Intervjuer``, ``Interviewer``, ``Int``, ``Q``) become the
+        interviewer; if there are exactly two labels and one is the interviewer, the other
+        becomes the informant.
     source_name : str, optional
         The source file, named (without folders) in ``provenance`` and in error messages.
+    settings : ProjectFile, optional
+        The project file (default: the thesis project's).
 
     Returns
     -------
@@ -181,12 +89,13 @@ def render_transcript(
     Raises
     ------
     InputError
-        For an invalid id, role or employer, or speaker labels that cannot be mapped.
+        For an invalid id or case variable, or speaker labels that cannot be mapped.
     """
+    settings = settings or load_default_project_file()
     source_name = Path(source_name).name
-    validate_informant_id(informant_id, source_name)
-    front = _build_front_matter(informant_id, attributes, source_name)
-    mapping = _resolve_speakers(turns, informant_id, speaker_map, source_name)
+    validate_informant_id(informant_id, source_name, settings.interviewer)
+    front = _build_front_matter(informant_id, attributes, source_name, settings)
+    mapping = _resolve_speakers(turns, informant_id, speaker_map, source_name, settings.interviewer)
     mapped = ", ".join(
         f"{label}={target}{' (automatic)' if auto else ''}"
         for label, (target, auto) in mapping.items()
@@ -205,11 +114,10 @@ def import_transcripts(
     paths: Sequence[Path],
     out_dir: Path,
     informant_ids: Sequence[str] | None,
-    role: str,
-    employer: str,
-    team: str | None,
+    attributes: Mapping[str, object],
     speaker_map: Mapping[str, str] | None,
     force: bool = False,
+    settings: ProjectFile | None = None,
 ) -> list[Path]:
     """Convert source files into ``<id>.md`` transcripts in ``out_dir``.
 
@@ -226,14 +134,14 @@ def import_transcripts(
     informant_ids : sequence of str or None
         One id per path. Without it, the id is the one a ``speaker_map`` entry assigns to a
         label of the file, else the file stem made safe (letters, digits, ``_``, 20 characters).
-    role, employer : str
-        Front-matter ``role`` and ``employer`` for every file.
-    team : str or None
-        Optional front-matter ``team``.
+    attributes : mapping
+        Front-matter attributes for every file (case variables, see :func:`render_transcript`).
     speaker_map : mapping of str to str or None
         Source label to id, shared by all files; entries for labels a file lacks are ignored.
     force : bool, optional
         Overwrite existing transcripts.
+    settings : ProjectFile, optional
+        The project file (default: the thesis project's).
 
     Returns
     -------
@@ -252,14 +160,14 @@ def import_transcripts(
             "the same order."
         )
     speaker_map = dict(speaker_map or {})
-    attributes = {"role": role, "employer": employer, "team": team}
+    settings = settings or load_default_project_file()
     planned: dict[str, tuple[Path, Path, str]] = {}
     for index, path in enumerate(paths):
         turns = read_transcript_source(path)
         informant_id = (informant_ids[index] if informant_ids else None) or _infer_informant_id(
-            path, turns, speaker_map
+            path, turns, speaker_map, settings.interviewer
         )
-        validate_informant_id(informant_id, path.name)
+        validate_informant_id(informant_id, path.name, settings.interviewer)
         target = Path(out_dir) / f"{informant_id}.md"
         if informant_id.casefold() in planned:
             other = planned[informant_id.casefold()][0]
@@ -271,7 +179,7 @@ def import_transcripts(
                 f"{target} already exists (importing {path}); pass --force to overwrite it."
             )
         text = render_transcript(
-            turns, informant_id, attributes, speaker_map, source_name=path.name
+            turns, informant_id, attributes, speaker_map, source_name=path.name, settings=settings
         )
         planned[informant_id.casefold()] = (path, target, text)
     for _, target, text in planned.values():
@@ -283,18 +191,20 @@ def run_import(
     paths: list[Path],
     out_dir: Path,
     ids: list[str] | None,
-    role: str,
-    employer: str,
-    team: str | None,
+    attributes: list[str],
     speakers: list[str],
     force: bool,
+    settings: ProjectFile | None = None,
 ) -> list[Path]:
-    """Run ``thesis-analysis import``: parse ``--speaker LABEL=ID`` strings and import.
+    """Run ``thesis-analysis import``: parse ``--set NAME=VALUE`` and ``--speaker LABEL=ID``
+    strings and import.
 
     Parameters
     ----------
-    paths, out_dir, ids, role, employer, team, force
+    paths, out_dir, ids, force, settings
         As for :func:`import_transcripts` (``ids`` are the informant ids; empty means none).
+    attributes : list of str
+        ``NAME=VALUE`` strings, e.g. ``role=veileder`` (the case variables).
     speakers : list of str
         ``LABEL=ID`` strings, e.g. ``Kari=V3`` and ``Intervjuer=I``.
 
@@ -304,9 +214,30 @@ def run_import(
         The transcripts written; nothing is printed.
     """
     speaker_map = parse_speaker_options(speakers)
+    values = parse_attribute_options(attributes)
     return import_transcripts(
-        paths, out_dir, ids or None, role, employer, team, speaker_map, force=force
+        paths, out_dir, ids or None, values, speaker_map, force=force, settings=settings
     )
+
+
+def parse_attribute_options(options: Sequence[str]) -> dict[str, str]:
+    """Parse ``NAME=VALUE`` strings (``--set role=veileder``) into a mapping.
+
+    Raises
+    ------
+    InputError
+        For a string without ``=``, an empty name or value, or a name given twice.
+    """
+    values: dict[str, str] = {}
+    for item in options:
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or not value:
+            raise InputError(f"--set {item!r}: expected NAME=VALUE, e.g. --set role=veileder.")
+        if values.get(name, value) != value:
+            raise InputError(f"--set gives {name!r} twice ({values[name]} and {value}).")
+        values[name] = value
+    return values
 
 
 def parse_speaker_options(speakers: Sequence[str]) -> dict[str, str]:
@@ -332,43 +263,20 @@ def parse_speaker_options(speakers: Sequence[str]) -> dict[str, str]:
     return mapping
 
 
-def validate_informant_id(informant_id: str, source_name: str = "") -> None:
-    """Raise InputError unless the id is 1–20 letters, digits or ``_`` and not ``I``."""
-    if not _ID_RE.fullmatch(informant_id) or informant_id.casefold() == "i":
+def validate_informant_id(informant_id: str, source_name: str = "", interviewer: str = "I") -> None:
+    """Raise InputError unless the id is 1–20 letters, digits or ``_`` and not the
+    interviewer's label."""
+    if not _ID_RE.fullmatch(informant_id) or informant_id.casefold() == interviewer.casefold():
         where = f"{source_name}: " if source_name else ""
         raise InputError(
             f"{where}informant id {informant_id!r} is not valid: use 1 to {MAX_ID_CHARS} "
-            "letters, digits or _ (not 'I', which is the interviewer), e.g. --id V3."
+            f"letters, digits or _ (not {interviewer!r}, which is the interviewer), e.g. --id V3."
         )
 
 
 def make_safe_id(stem: str) -> str:
     """Turn a file stem into an id: runs of other characters become ``_``; at most 20 chars."""
     return re.sub(r"\W+", "_", stem).strip("_")[:MAX_ID_CHARS].strip("_")
-
-
-def _parse_labelled_lines(items: Sequence[tuple[str, str]], path: Path) -> list[ImportedTurn]:
-    """Turn (location, line) pairs with ``Label:`` prefixes into turns."""
-    fragments = [Fragment(*split_speaker_label(line), where=where) for where, line in items]
-    return merge_fragments(fragments, path, TEXT_HINT, merge_same_speaker=False)
-
-
-def _format_table_row(cells: Sequence[object]) -> str:
-    """Render a table row as one line, ``Label: text`` when its first cell is a label."""
-    texts: list[str] = []
-    seen: set[int] = set()
-    for cell in cells:  # merged cells appear once per grid column
-        if id(cell._tc) in seen:  # python-docx has no public cell identity
-            continue
-        seen.add(id(cell._tc))
-        text = " ".join(cell.text.split())
-        if text and not _TIMESTAMP_CELL_RE.fullmatch(text):
-            texts.append(text)
-    if len(texts) >= 2:
-        label, rest = split_speaker_label(texts[0].rstrip(":") + ": x")
-        if label is not None and rest == "x":
-            return f"{label}: {' '.join(texts[1:])}"
-    return " ".join(texts)
 
 
 def _lookup(label: str, speaker_map: Mapping[str, str]) -> str | None:
@@ -380,10 +288,10 @@ def _lookup(label: str, speaker_map: Mapping[str, str]) -> str | None:
 
 
 def _infer_informant_id(
-    path: Path, turns: Sequence[ImportedTurn], speaker_map: Mapping[str, str]
+    path: Path, turns: Sequence[ImportedTurn], speaker_map: Mapping[str, str], interviewer: str
 ) -> str:
     """Use the single non-interviewer id the map gives to this file's labels, else the stem."""
-    targets = {_lookup(t.speaker, speaker_map) for t in turns} - {None, INTERVIEWER}
+    targets = {_lookup(t.speaker, speaker_map) for t in turns} - {None, interviewer}
     if len(targets) == 1:
         return str(targets.pop())
     informant_id = make_safe_id(path.stem)
@@ -393,7 +301,11 @@ def _infer_informant_id(
 
 
 def _resolve_speakers(
-    turns: Sequence[ImportedTurn], informant_id: str, speaker_map: Mapping[str, str], source: str
+    turns: Sequence[ImportedTurn],
+    informant_id: str,
+    speaker_map: Mapping[str, str],
+    source: str,
+    interviewer: str,
 ) -> dict[str, tuple[str, bool]]:
     """Map each source label to ``(id, automatic)``; raise InputError when ambiguous."""
     if not turns:
@@ -403,27 +315,28 @@ def _resolve_speakers(
     unmapped: list[str] = []
     for label in counts:
         target = _lookup(label, speaker_map)
-        if target is not None and target not in (INTERVIEWER, informant_id):
+        if target is not None and target not in (interviewer, informant_id):
             raise InputError(
                 f"{source}: --speaker maps {label!r} to {target!r}, but a transcript only has "
-                f"the interviewer 'I' and the informant {informant_id!r}; map it to one of them "
-                "or import this file with a matching --id."
+                f"the interviewer {interviewer!r} and the informant {informant_id!r}; map it to "
+                "one of them or import this file with a matching --id."
             )
         if target is not None:
             mapping[label] = (target, False)
         elif label == informant_id:
             mapping[label] = (informant_id, True)
-        elif label.rstrip(".").casefold() in INTERVIEWER_LABELS:
-            mapping[label] = (INTERVIEWER, True)
+        elif label.rstrip(".").casefold() in INTERVIEWER_LABELS | {interviewer.casefold()}:
+            mapping[label] = (interviewer, True)
         else:
             unmapped.append(label)
-    interviewer_known = any(target == INTERVIEWER for target, _ in mapping.values())
+    interviewer_known = any(target == interviewer for target, _ in mapping.values())
     if len(counts) == 2 and len(unmapped) == 1 and interviewer_known:
         mapping[unmapped.pop()] = (informant_id, True)
     if unmapped:
         found = ", ".join(f"{label!r} ({n} turns)" for label, n in counts.items())
         example = [f'--speaker "{unmapped[0]}={informant_id}"']
-        example.append(f'--speaker "{unmapped[1] if len(unmapped) > 1 else "Intervjuer"}=I"')
+        asker = unmapped[1] if len(unmapped) > 1 else "Intervjuer"
+        example.append(f'--speaker "{asker}={interviewer}"')
         raise InputError(
             f"{source}: cannot tell which speaker label is the interviewer and which the "
             f"informant. Labels found: {found}. Map each unmapped label, e.g. {' '.join(example)}."
@@ -437,20 +350,29 @@ def _resolve_speakers(
 
 
 def _build_front_matter(
-    informant_id: str, attributes: Mapping[str, object], source: str
+    informant_id: str, attributes: Mapping[str, object], source: str, settings: ProjectFile
 ) -> dict[str, object]:
-    """Validate attributes and return the front matter without provenance."""
-    role = attributes.get("role") or "ukjent"
-    employer = attributes.get("employer") or "ukjent"
-    if role not in ROLES:
-        raise InputError(f"{source}: role {role!r} is not one of {', '.join(sorted(ROLES))}.")
-    if employer not in EMPLOYERS:
-        raise InputError(
-            f"{source}: employer {employer!r} is not one of {', '.join(sorted(EMPLOYERS))}."
-        )
-    front: dict[str, object] = {"id": informant_id, "role": role, "employer": employer}
+    """Validate attributes against the project's case variables; return the front matter
+    without provenance."""
+    front: dict[str, object] = {"id": informant_id}
+    for variable in settings.case_variables:
+        value = attributes.get(variable.name)
+        if variable.values is None:
+            if value not in (None, ""):
+                front[variable.name] = value
+            continue
+        if value in (None, "") and UNKNOWN_VALUE in variable.values:
+            value = UNKNOWN_VALUE
+        if value in (None, "") or str(value) not in variable.values:
+            given = "no value" if value in (None, "") else repr(value)
+            raise InputError(
+                f"{source}: {variable.name} {given} is not one of {', '.join(variable.values)}; "
+                f"give --set {variable.name}=VALUE (or add the value to case_variables in "
+                "project.yaml)."
+            )
+        front[variable.name] = str(value)
     for key, value in attributes.items():
-        if key in ("role", "employer") or value is None or value == "":
+        if key in front or value is None or value == "":
             continue
         if key in _RESERVED_KEYS or not isinstance(value, str | int | float | bool):
             raise InputError(

@@ -8,34 +8,34 @@ loads a whole folder.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from thesis_analysis.errors import InputError
+from thesis_analysis.project_file import ProjectFile, load_default_project_file
 
 if TYPE_CHECKING:
     import pandas as pd
 
-ROLES = ("leder", "nestleder", "teamleder", "veileder", "ukjent")
-EMPLOYERS = ("stat", "kommune", "ukjent")
-SOURCES = ("reconstructed", "original")
-INTERVIEWER = "I"
+SOURCES = ("reconstructed", "original", "synthetic")
+"""What a transcript is: rebuilt from a report of it, the interview itself, or made up (an
+example)."""
 
 
 @dataclass(frozen=True)
 class Informant:
     """One interviewed person (pseudonymised).
 
-    ``attributes`` holds every front-matter attribute as text (they become case variables).
+    ``attributes`` holds every scalar front-matter attribute as text, the case variables of
+    ``project.yaml`` among them.
     """
 
     id: str
-    role: str
-    employer: str
     source: str
     provenance: str
-    team: str | None = None
     attributes: tuple[tuple[str, str], ...] = ()
+
+    def get(self, name: str) -> str:
+        """The value of attribute ``name`` ("" if the transcript does not carry it)."""
+        return next((value for key, value in self.attributes if key == name), "")
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,12 @@ class Problem:
 
 @dataclass(frozen=True)
 class Corpus:
-    """All transcripts of a study, sorted by id, plus the problems met while loading."""
+    """All transcripts of a study, sorted by id, plus the problems met while loading, and the
+    project settings they were read with."""
 
     transcripts: tuple[Transcript, ...]
     problems: tuple[Problem, ...] = field(default=())
+    settings: ProjectFile = field(default_factory=load_default_project_file)
 
     def get(self, transcript_id: str) -> Transcript:
         """Return the transcript with this id."""
@@ -96,58 +98,23 @@ class Corpus:
         return tuple(t.informant for t in self.transcripts)
 
 
-def load_corpus(folder: Path, strict: bool = True) -> Corpus:
-    """Load every ``*.md`` transcript in ``folder``.
-
-    With ``strict`` any problem raises :class:`InputError` listing all of them; otherwise the
-    good files are loaded and the problems returned in ``Corpus.problems``.
-    """
-    from thesis_analysis.corpus.transcripts import check_duplicate_ids, read_transcript
-
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError(f"{folder}: not a folder of transcripts; give the transcripts folder.")
-    transcripts: list[Transcript] = []
-    problems: list[Problem] = []
-    for path in sorted(folder.glob("*.md")):
-        transcript, found = read_transcript(path)
-        problems.extend(found)
-        if transcript is not None:
-            transcripts.append(transcript)
-    duplicates = check_duplicate_ids(transcripts)
-    problems.extend(duplicates)
-    rejected = {p.file for p in duplicates}
-    transcripts = [t for t in transcripts if t.file_name not in rejected]
-    if not transcripts and not problems:
-        problems.append(Problem(folder.name, 0, "no *.md transcripts in this folder"))
-    if strict and problems:
-        listing = "\n".join(f"  {p}" for p in problems)
-        raise InputError(f"{len(problems)} problem(s) in the transcripts:\n{listing}")
-    ordered = tuple(sorted(transcripts, key=lambda t: t.id))
-    return Corpus(ordered, tuple(problems))
-
-
 def informants_to_frame(corpus: Corpus) -> pd.DataFrame:
     """Informants as a table.
 
     Returns
     -------
-    DataFrame with columns ``informant``, ``role``, ``employer``, ``team``, ``source``, one
-    row per informant, sorted by id.
+    DataFrame with columns ``informant``, then one per case variable of the project file (in
+    its order; "" where a free variable is left out), then ``source``; one row per informant,
+    sorted by id.
     """
+    names = corpus.settings.list_variable_names()
     rows = [
-        {
-            "informant": i.id,
-            "role": i.role,
-            "employer": i.employer,
-            "team": i.team or "",
-            "source": i.source,
-        }
+        {"informant": i.id, **{name: i.get(name) for name in names}, "source": i.source}
         for i in corpus.informants
     ]
     import pandas as pd
 
-    return pd.DataFrame(rows, columns=["informant", "role", "employer", "team", "source"])
+    return pd.DataFrame(rows, columns=["informant", *names, "source"])
 
 
 def turns_to_frame(corpus: Corpus) -> pd.DataFrame:

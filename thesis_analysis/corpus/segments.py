@@ -9,16 +9,12 @@ import numpy as np
 import pandas as pd
 from spacy.language import Language
 
-from thesis_analysis.corpus.records import INTERVIEWER, Corpus, Turn
+from thesis_analysis.corpus.records import Corpus, Turn
 from thesis_analysis.nlp.pipeline import get_pipeline, list_sentence_spans, pipe_joined
+from thesis_analysis.project_file import ProjectFile, load_default_project_file
 
-SEGMENT_COLUMNS = [
-    "segment_id",
-    "transcript",
-    "informant",
-    "speaker",
-    "role",
-    "employer",
+LEADING_COLUMNS = ["segment_id", "transcript", "informant", "speaker"]
+TRAILING_COLUMNS = [
     "section",
     "turn",
     "sentence",
@@ -28,6 +24,23 @@ SEGMENT_COLUMNS = [
     "segment_hash",
     "provenance",
 ]
+
+
+def list_segment_columns(settings: ProjectFile | None = None) -> list[str]:
+    """The columns of a segments table: the fixed ones around the project's grouping case
+    variables (those with listed values, in ``project.yaml`` order)."""
+    settings = settings or load_default_project_file()
+    return [*LEADING_COLUMNS, *settings.list_grouping_variables(), *TRAILING_COLUMNS]
+
+
+def list_case_columns(segments: pd.DataFrame) -> list[str]:
+    """The case-variable columns of a segments table (its columns that are not fixed ones)."""
+    fixed = {*LEADING_COLUMNS, *TRAILING_COLUMNS}
+    return [c for c in segments.columns if c not in fixed]
+
+
+SEGMENT_COLUMNS = list_segment_columns()
+"""The segment columns of the thesis project (a folder without ``project.yaml``)."""
 
 
 def make_segment_id(transcript: str, turn: int, sentence: int) -> str:
@@ -79,15 +92,18 @@ def segment_corpus(
     -------
     DataFrame, one row per segment, sorted by transcript, turn and sentence, with columns
     ``segment_id`` (stable id, see :func:`make_segment_id`), ``transcript``, ``informant``,
-    ``speaker`` (``I`` or the informant id), ``role``, ``employer``, ``section`` (interview
-    guide part), ``turn`` and ``sentence`` (numbered from 1), ``start``/``end`` (Unicode code
-    points into the transcript body, end exclusive), ``text``, ``segment_hash`` (see
+    ``speaker`` (the interviewer's label or the informant id), one column per case variable
+    with listed values (``corpus.settings``; e.g. ``role``, ``employer``), ``section``
+    (interview guide part), ``turn`` and ``sentence`` (numbered from 1), ``start``/``end``
+    (Unicode code points into the transcript body, end exclusive), ``text``, ``segment_hash`` (see
     :func:`compute_text_hash`) and ``provenance`` (the turn's thesis source, if any).
     """
     rows = []
+    variables = corpus.settings.list_grouping_variables()
     for transcript in corpus.transcripts:
         informant = transcript.informant
-        turns = [t for t in transcript.turns if not (informants_only and t.speaker == INTERVIEWER)]
+        values = tuple(informant.get(name) for name in variables)
+        turns = [t for t in transcript.turns if not informants_only or t.speaker == informant.id]
         for turn, number, start, end in segment_turns(turns, nlp):
             text = transcript.body[start:end]
             rows.append(
@@ -96,8 +112,7 @@ def segment_corpus(
                     transcript.id,
                     informant.id,
                     turn.speaker,
-                    informant.role,
-                    informant.employer,
+                    *values,
                     turn.section,
                     turn.index,
                     number,
@@ -108,5 +123,5 @@ def segment_corpus(
                     turn.provenance or "",
                 )
             )
-    frame = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
+    frame = pd.DataFrame(rows, columns=list_segment_columns(corpus.settings))
     return frame.sort_values(["transcript", "turn", "sentence"], ignore_index=True)

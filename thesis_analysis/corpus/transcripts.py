@@ -12,27 +12,15 @@ from pathlib import Path
 
 import yaml
 
-from thesis_analysis.corpus.records import (
-    EMPLOYERS,
-    INTERVIEWER,
-    ROLES,
-    SOURCES,
-    Informant,
-    Problem,
-    Transcript,
-    Turn,
+from thesis_analysis.corpus.records import SOURCES, Informant, Problem, Transcript, Turn
+from thesis_analysis.project_file import (
+    UNKNOWN_SECTION,
+    ProjectFile,
+    load_default_project_file,
 )
 from thesis_analysis.user_files import describe_not_utf8
 
-REQUIRED = ("id", "role", "employer", "source", "provenance")
-KNOWN_SECTIONS = {
-    "leder": "leder",
-    "introduksjon": "introduksjon",
-    "generelt om arbeidsdagen": "arbeidsdagen",
-    "styringsparametere": "styringsparametere",
-    "resultatmåling og vurdering": "resultatmaling",
-    "læring og forbedring": "laering",
-}
+REQUIRED = ("id", "source", "provenance")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_]{1,20}$")
 SPEAKER_LINE = re.compile(r"^([A-Za-zÆØÅæøå0-9_]{1,20}):[ \t]?")
 HEADING_LINE = re.compile(r"^##[ \t]+(.+?)[ \t]*$")
@@ -83,26 +71,30 @@ def split_front_matter(text: str, name: str) -> tuple[dict | None, str, int, lis
     return meta, body, close + 2, []
 
 
-def check_attributes(meta: dict, name: str) -> list[Problem]:
-    """Check the informant attributes of the front matter."""
+def check_attributes(meta: dict, name: str, settings: ProjectFile) -> list[Problem]:
+    """Check the informant attributes of the front matter against the project's case
+    variables (``id``, ``source`` and ``provenance`` are required in every project)."""
+    listed = [v for v in settings.case_variables if not v.is_free]
     problems = [
         Problem(name, 2, f"front matter lacks '{key}'; add it (see docs/transcript-format.md)")
-        for key in REQUIRED
+        for key in (*REQUIRED[:1], *(v.name for v in listed), *REQUIRED[1:])
         if meta.get(key) in (None, "")
     ]
-    allowed = {"role": ROLES, "employer": EMPLOYERS, "source": SOURCES}
-    for key, values in allowed.items():
+    allowed = {v.name: v.values for v in listed}
+    for key, values in {**allowed, "source": SOURCES}.items():
         value = meta.get(key)
         if value not in (None, "") and str(value) not in values:
-            problems.append(
-                Problem(name, 2, f"unknown {key} {value!r}; use one of {', '.join(values)}")
-            )
+            todo = f"use one of {', '.join(values)}"
+            if key != "source":
+                todo += " (or add the value to case_variables in project.yaml)"
+            problems.append(Problem(name, 2, f"unknown {key} {value!r}; {todo}"))
     informant_id = meta.get("id")
     if informant_id not in (None, "") and not ID_PATTERN.match(str(informant_id)):
         msg = f"id {informant_id!r} must be 1-20 letters a-z, digits or _ (a pseudonym)"
         problems.append(Problem(name, 2, msg))
-    if str(informant_id) == INTERVIEWER:
-        problems.append(Problem(name, 2, "id 'I' is reserved for the interviewer"))
+    if str(informant_id) == settings.interviewer:
+        msg = f"id {settings.interviewer!r} is reserved for the interviewer (project.yaml)"
+        problems.append(Problem(name, 2, msg))
     return problems
 
 
@@ -113,18 +105,24 @@ def read_turns(
     transcript_id: str,
     name: str,
     reconstructed: bool,
+    settings: ProjectFile | None = None,
 ) -> tuple[list[Turn], list[Problem]]:
-    """Parse the body into turns, with every problem found."""
+    """Parse the body into turns, with every problem found (speaker labels and section
+    headings checked against ``settings``, default the thesis project's)."""
+    settings = settings or load_default_project_file()
+    interviewer = settings.interviewer
     turns: list[Turn] = []
     problems: list[Problem] = []
-    section = "ukjent"
+    section = UNKNOWN_SECTION
     current: dict | None = None
     offset = 0
 
     def close_turn() -> None:
         if current is None:
             return
-        turn, found = finish_turn(body, current, len(turns), transcript_id, name, reconstructed)
+        turn, found = finish_turn(
+            body, current, len(turns), transcript_id, name, reconstructed, interviewer
+        )
         problems.extend(found)
         if turn is not None:
             turns.append(turn)
@@ -136,14 +134,21 @@ def read_turns(
             close_turn()
             current = None
             if heading:
-                section = slugify_section(heading.group(1))
+                section = settings.map_section(heading.group(1))
+                if not settings.is_known_section(heading.group(1)):
+                    known = ", ".join(s.heading for s in settings.sections)
+                    msg = (
+                        f"section {heading.group(1)!r} is not in project.yaml; use one of "
+                        f"{known}, or add it to sections there"
+                    )
+                    problems.append(Problem(name, number, msg))
         elif speaker:
             close_turn()
             label = speaker.group(1)
-            if label not in (INTERVIEWER, informant_id):
+            if label not in (interviewer, informant_id):
                 msg = (
-                    f"speaker {label!r} is not declared: use 'I' for the interviewer or the "
-                    f"informant id {informant_id!r}"
+                    f"speaker {label!r} is not declared: use {interviewer!r} for the "
+                    f"interviewer or the informant id {informant_id!r}"
                 )
                 problems.append(Problem(name, number, msg))
             current = {
@@ -164,7 +169,13 @@ def read_turns(
 
 
 def finish_turn(
-    body: str, spec: dict, index: int, transcript_id: str, name: str, reconstructed: bool
+    body: str,
+    spec: dict,
+    index: int,
+    transcript_id: str,
+    name: str,
+    reconstructed: bool,
+    interviewer: str,
 ) -> tuple[Turn | None, list[Problem]]:
     """Build a :class:`Turn` from its span, separating the provenance marker."""
     raw = body[spec["start"] : spec["end"]]
@@ -179,7 +190,7 @@ def finish_turn(
         if kind and kind not in KILDE_KINDS:
             msg = f"provenance kind {kind!r} unknown; use {', '.join(KILDE_KINDS)}"
             problems.append(Problem(name, spec["line"], msg))
-    elif reconstructed and spec["speaker"] != INTERVIEWER:
+    elif reconstructed and spec["speaker"] != interviewer:
         msg = "informant turn in a reconstructed transcript lacks '{kilde: <section>; <kind>}'"
         problems.append(Problem(name, spec["line"], msg))
     text = body[spec["start"] : end]
@@ -203,26 +214,21 @@ def finish_turn(
     return turn, problems
 
 
-def slugify_section(heading: str) -> str:
-    """Map a ``##`` heading to a section id (known guide parts, else an ascii slug)."""
-    key = heading.strip().lower()
-    if key in KNOWN_SECTIONS:
-        return KNOWN_SECTIONS[key]
-    folded = key.replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    return re.sub(r"[^a-z0-9]+", "_", folded).strip("_") or "ukjent"
-
-
-def parse_transcript(text: str, name: str) -> tuple[Transcript | None, list[Problem]]:
-    """Parse decoded transcript text; return the transcript (or None) and all problems."""
+def parse_transcript(
+    text: str, name: str, settings: ProjectFile | None = None
+) -> tuple[Transcript | None, list[Problem]]:
+    """Parse decoded transcript text; return the transcript (or None) and all problems.
+    ``settings``: the project file (default: the thesis project's)."""
+    settings = settings or load_default_project_file()
     meta, body, first_line, problems = split_front_matter(text, name)
     if meta is None:
         return None, problems
-    problems += check_attributes(meta, name)
+    problems += check_attributes(meta, name, settings)
     informant_id = str(meta.get("id") or "")
     transcript_id = Path(name).stem
     reconstructed = meta.get("source") == "reconstructed"
     turns, turn_problems = read_turns(
-        body, first_line, informant_id, transcript_id, name, reconstructed
+        body, first_line, informant_id, transcript_id, name, reconstructed, settings
     )
     problems += turn_problems
     if not any(t.speaker == informant_id for t in turns):
@@ -230,22 +236,26 @@ def parse_transcript(text: str, name: str) -> tuple[Transcript | None, list[Prob
     if problems:
         return None, problems
     attributes = tuple(
-        sorted((str(k), str(v)) for k, v in meta.items() if not isinstance(v, (dict, list)))
+        sorted(
+            (str(k), str(v))
+            for k, v in meta.items()
+            if v is not None and not isinstance(v, (dict, list))
+        )
     )
     informant = Informant(
         id=informant_id,
-        role=str(meta["role"]),
-        employer=str(meta["employer"]),
         source=str(meta["source"]),
         provenance=str(meta["provenance"]).strip(),
-        team=str(meta["team"]) if meta.get("team") else None,
         attributes=attributes,
     )
     return Transcript(transcript_id, name, informant, body, tuple(turns)), []
 
 
-def read_transcript(path: Path) -> tuple[Transcript | None, list[Problem]]:
-    """Read and check one transcript file; never raises for bad content."""
+def read_transcript(
+    path: Path, settings: ProjectFile | None = None
+) -> tuple[Transcript | None, list[Problem]]:
+    """Read and check one transcript file against ``settings`` (default: the thesis
+    project's); never raises for bad content."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -254,7 +264,7 @@ def read_transcript(path: Path) -> tuple[Transcript | None, list[Problem]]:
     text, problems = decode_text(raw, path.name)
     if text is None:
         return None, problems
-    return parse_transcript(text, path.name)
+    return parse_transcript(text, path.name, settings)
 
 
 def check_duplicate_ids(transcripts: list[Transcript]) -> list[Problem]:

@@ -26,6 +26,8 @@ import io
 import json
 import os
 import zipfile
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -54,7 +56,7 @@ def compute_table_key() -> str:
     return hashlib.sha256("\n".join([TABLE_VERSION, *versions]).encode()).hexdigest()[:16]
 
 
-def load_lemma_table(cache_folder: Path | None = None) -> dict[str, str]:
+def load_lemma_table(cache_folder: Path | None = None) -> Mapping[str, str]:
     """The merged form → lemma table: from the cache when it is there and readable, else
     built from the sources and cached."""
     folder = Path(cache_folder) if cache_folder is not None else find_cache_folder()
@@ -116,14 +118,101 @@ def encode_table(table: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def read_cached_table(path: Path) -> dict[str, str] | None:
+def read_cached_table(path: Path) -> LemmaTable | None:
     """The table stored at ``path``, or None when it is missing or not a table we wrote."""
     try:
         with np.load(path, allow_pickle=False) as data:
-            forms = data["forms"].tobytes().decode().split(SEPARATOR)
-            lemmas = data["lemmas"].tobytes().decode().split(SEPARATOR)
-    except (OSError, EOFError, KeyError, ValueError, UnicodeDecodeError, zipfile.BadZipFile):
+            forms, lemmas = data["forms"], data["lemmas"]
+    except (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile):
         return None
-    if len(forms) != len(lemmas) or len(forms) < 2:
+    if forms.dtype != np.uint8 or lemmas.dtype != np.uint8:
         return None
-    return dict(zip(forms, lemmas, strict=True))
+    table = LemmaTable(forms.tobytes(), lemmas.tobytes())
+    return table if len(table) >= 2 and table.is_consistent() else None
+
+
+class LemmaTable(Mapping[str, str]):
+    """The form → lemma table as read from the cache: two byte strings of separator-joined
+    forms (sorted) and lemmas.
+
+    A short run looks up only a few thousand forms, so building a dict of all 650,000 would
+    cost more than the run: forms are found by binary search in the sorted bytes until
+    :data:`SWITCH_AT` look-ups have been made, and then the dict is built once and used.
+    """
+
+    SWITCH_AT = 20_000
+
+    def __init__(self, forms: bytes, lemmas: bytes) -> None:
+        self._forms, self._lemmas = forms, lemmas
+        self._form_ends = _find_ends(forms)
+        self._lemma_ends = _find_ends(lemmas)
+        self._looked_up = 0
+        self._dict: dict[str, str] | None = None
+
+    def is_consistent(self) -> bool:
+        """Whether there are as many lemmas as forms."""
+        return len(self._form_ends) == len(self._lemma_ends)
+
+    def get(self, form: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        """The lemma of ``form``, or ``default``."""
+        if self._dict is not None:
+            return self._dict.get(form, default)
+        self._looked_up += 1
+        if self._looked_up >= self.SWITCH_AT:
+            return self.to_dict().get(form, default)
+        wanted = form.encode()
+        index = bisect_left(_Slices(self._forms, self._form_ends), wanted)
+        if index < len(self._form_ends) and self._slice_form(index) == wanted:
+            start = self._lemma_ends[index - 1] + 1 if index else 0
+            return self._lemmas[start : self._lemma_ends[index]].decode()
+        return default
+
+    def __getitem__(self, form: str) -> str:
+        found = self.get(form)
+        if found is None:
+            raise KeyError(form)
+        return found
+
+    def __contains__(self, form: object) -> bool:
+        return isinstance(form, str) and self.get(form) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.to_dict())
+
+    def __len__(self) -> int:
+        return len(self._form_ends)
+
+    def items(self):  # type: ignore[override]
+        return self.to_dict().items()
+
+    def to_dict(self) -> dict[str, str]:
+        """The whole table as a dict (built once)."""
+        if self._dict is None:
+            forms = self._forms.decode().split(SEPARATOR)
+            lemmas = self._lemmas.decode().split(SEPARATOR)
+            self._dict = dict(zip(forms, lemmas, strict=True))
+        return self._dict
+
+    def _slice_form(self, index: int) -> bytes:
+        start = self._form_ends[index - 1] + 1 if index else 0
+        return self._forms[start : self._form_ends[index]]
+
+
+class _Slices:
+    """The ``i``-th separated part of a byte string, for :func:`bisect.bisect_left`."""
+
+    def __init__(self, data: bytes, ends: list[int]) -> None:
+        self._data, self._ends = data, ends
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, index: int) -> bytes:
+        start = self._ends[index - 1] + 1 if index else 0
+        return self._data[start : self._ends[index]]
+
+
+def _find_ends(data: bytes) -> list[int]:
+    """Where each separated part of ``data`` ends (the last one at ``len(data)``)."""
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord(SEPARATOR))
+    return [*ends.tolist(), len(data)]

@@ -15,6 +15,7 @@ known nor compounds of known words fall back to NLTK's Snowball stemmer for Norw
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from nltk.stem.snowball import SnowballStemmer
@@ -46,7 +47,7 @@ class Lemmatizer:
     Results are cached per lowercase form, so each word type is analysed once.
     """
 
-    def __init__(self, table: dict[str, str]) -> None:
+    def __init__(self, table: Mapping[str, str]) -> None:
         self._table = table
         self._stemmer = SnowballStemmer("norwegian")
         self._cache: dict[str, Lemma] = {}

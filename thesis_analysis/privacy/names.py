@@ -121,6 +121,9 @@ def classify_group(
     if initial and first.genitive:
         words[0] = first = Word(first.start, first.end + 1, first.text + "s", False, False)
     if initial and len(words) > 1 and not (first.person or first.place):
+        if first.text.lower() not in lexicon.known:  # dropped from the run, but still unsure
+            reason = "unknown word at a sentence start"
+            candidates.append(Candidate(first.start, first.end, first.text, reason))
         words = words[1:]
         initial = False
     elif initial and is_ordinary(first.text, lexicon):

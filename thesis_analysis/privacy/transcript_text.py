@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from thesis_analysis.errors import InputError
 
-FENCE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+FENCE = re.compile(r"(?:^|(?<=\A\ufeff))---[ \t]*\r?$", re.MULTILINE)  # also right after a BOM
 SPEAKER = re.compile(r"^[A-Za-zÆØÅæøå0-9_]{1,20}:[ \t]?")
 HEADING = re.compile(r"^##[ \t]")
 KILDE = re.compile(r"[ \t]*\{kilde:[^}]*\}[ \t]*\r?$")

@@ -1,9 +1,9 @@
 """Command-line glue for REFI-QDA exchange: load the project, call export/import, summarise.
 
-``root`` is a project folder with ``transcripts/``, ``codebook.yaml`` and (optionally)
-``codings/``. Each function returns a printable summary and raises
+``root`` is a project folder with ``transcripts/``, ``codebook.yaml``, optionally ``codings/``
+and ``project.yaml``. Each function returns a printable summary and raises
 :class:`~thesis_analysis.errors.InputError` for bad input. The codebook is loaded without
-requiring the fixed ids of DESIGN.md, so that imported projects can be exported again.
+requiring the project's ``required_codes``, so that imported projects can be exported again.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from pathlib import Path
 
 from thesis_analysis.codebook.model import load_codebook
 from thesis_analysis.coding.files import create_empty_codings, load_codings
-from thesis_analysis.corpus.records import load_corpus
+from thesis_analysis.corpus.loading import load_corpus
 from thesis_analysis.errors import InputError
 from thesis_analysis.paths import ProjectPaths
+from thesis_analysis.project_file import load_project_file
 from thesis_analysis.refi.export import export_qdc, export_qdpx
 from thesis_analysis.refi.importer import import_qdc, import_qdpx
 
@@ -32,8 +33,8 @@ def run_export_qdpx(root: Path, out: Path) -> str:
     """Export the project at ``root`` (transcripts, codebook, codings) as ``out`` (.qdpx)."""
     out = _check_out(out, ".qdpx")
     paths = ProjectPaths(Path(root))
-    corpus = load_corpus(paths.transcripts)
-    codebook = load_codebook(paths.codebook, require_fixed_ids=False)
+    corpus = load_corpus(paths.transcripts, settings=load_project_file(paths.root))
+    codebook = load_codebook(paths.codebook)
     if paths.codings.is_dir():
         codings = load_codings(paths.codings, codebook)
     else:
@@ -49,7 +50,7 @@ def run_export_qdpx(root: Path, out: Path) -> str:
 def run_export_qdc(root: Path, out: Path) -> str:
     """Export the codebook of the project at ``root`` as ``out`` (.qdc)."""
     out = _check_out(out, ".qdc")
-    codebook = load_codebook(ProjectPaths(Path(root)).codebook, require_fixed_ids=False)
+    codebook = load_codebook(ProjectPaths(Path(root)).codebook)
     return f"wrote {out}: {export_qdc(codebook, out)} codes"
 
 

@@ -11,7 +11,8 @@ code points from 0, end exclusive (spec §10.2). In the project
   ``PlainTextSelection`` with one ``Coding``/``CodeRef`` per code, and a coding's memo is a
   ``Note`` the coding points to with ``NoteRef``;
 * every informant is a ``Case`` (description: the provenance) with ``VariableValue`` s of the
-  ``Variables`` role, employer, team, source and any other front-matter attribute, and
+  ``Variables``: the case variables of ``project.yaml``, source and any other front-matter
+  attribute, and
   ``SourceRef`` s to their transcripts.
 
 GUIDs come from :func:`~thesis_analysis.refi.ids.make_guid`, no timestamps are written, the ZIP
@@ -38,7 +39,6 @@ from thesis_analysis.refi.codings import resolve_spans
 from thesis_analysis.refi.ids import CODEBOOK_NS, ORIGIN, PROJECT_NS, clean_xml_text, make_guid
 from thesis_analysis.writers import write_bytes_atomic
 
-FIRST_VARIABLES = ("role", "employer", "team", "source")
 NOT_VARIABLES = ("id", "provenance")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 MAX_SOURCE_BYTES = 2**31 - 1
@@ -62,28 +62,25 @@ def _serialise(root: Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def variable_names(informants: tuple[Informant, ...]) -> list[str]:
-    """Case variables: role, employer, team, source, then other attributes alphabetically."""
+def variable_names(informants: tuple[Informant, ...], declared: list[str]) -> list[str]:
+    """Case variables: the ``declared`` ones (``project.yaml`` order), source, then other
+    attributes alphabetically."""
+    first = [*declared, "source"]
     others = {key for i in informants for key, _ in i.attributes}
-    rest = sorted(others - set(FIRST_VARIABLES) - set(NOT_VARIABLES))
-    return [*FIRST_VARIABLES, *rest]
+    rest = sorted(others - set(first) - set(NOT_VARIABLES))
+    return [*first, *rest]
 
 
 def informant_values(informant: Informant) -> dict[str, str]:
-    """An informant's case variable values (team only when set)."""
-    values = dict(informant.attributes)
-    values.update(role=informant.role, employer=informant.employer, source=informant.source)
-    if informant.team:
-        values["team"] = informant.team
-    else:
-        values.pop("team", None)
+    """An informant's case variable values (those it carries, not empty)."""
+    values = {**dict(informant.attributes), "source": informant.source}
     return {k: v for k, v in values.items() if k not in NOT_VARIABLES and v != ""}
 
 
 def build_cases(root: Element, corpus: Corpus) -> None:
     """Append ``Variables`` and ``Cases`` (one case per informant)."""
     informants = {i.id: i for i in corpus.informants}
-    names = variable_names(tuple(informants.values()))
+    names = variable_names(tuple(informants.values()), corpus.settings.list_variable_names())
     holder = SubElement(root, "Variables")
     for name in names:
         SubElement(

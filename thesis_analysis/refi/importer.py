@@ -34,6 +34,7 @@ from thesis_analysis.coding.files import (
 )
 from thesis_analysis.corpus.records import Corpus
 from thesis_analysis.errors import InputError
+from thesis_analysis.project_file import ProjectFile, load_default_project_file, load_project_file
 from thesis_analysis.refi.codebook import convert_codes, render_codebook_yaml
 from thesis_analysis.refi.codings import ImportedSource, map_codings
 from thesis_analysis.refi.ids import make_unique, slugify
@@ -41,6 +42,7 @@ from thesis_analysis.refi.read import (
     RefiCase,
     RefiProject,
     RefiSource,
+    has_codes_element,
     read_codebook_codes,
     read_project,
 )
@@ -91,9 +93,10 @@ def check_targets(into: Path, files: dict[str, object], force: bool) -> None:
     """Raise InputError naming every target file that exists (unless ``force``)."""
     existing = sorted(name for name in files if (into / name).exists())
     if existing and not force:
+        verb, them = ("exists", "it") if len(existing) == 1 else ("exist", "them")
         raise InputError(
-            f"{into}: {', '.join(existing)} already exist; not overwritten (use --force to "
-            "replace them)"
+            f"{into}: {', '.join(existing)} already {verb}; not overwritten (use --force to "
+            f"replace {them})"
         )
 
 
@@ -121,9 +124,10 @@ class Findings:
 
 
 def plan_transcripts(
-    project: RefiProject, archive: SafeArchive, findings: Findings
+    project: RefiProject, archive: SafeArchive, findings: Findings, settings: ProjectFile
 ) -> list[ImportedSource]:
-    """Every plain-text source as a checked transcript (others are reported in ``findings``)."""
+    """Every plain-text source as a checked transcript (others are reported in ``findings``),
+    its front matter fitted to the target project's case variables (``settings``)."""
     case_of: dict[str, RefiCase] = {}
     for case in project.cases:
         for guid in case.source_guids:
@@ -135,14 +139,15 @@ def plan_transcripts(
             findings.skip_source(source, reason)
             continue
         case = case_of.get(source.guid)
-        informant = choose_informant_id(case, source, [i.transcript.id for i in imported])
+        taken = [settings.interviewer, *(i.transcript.id for i in imported)]
+        informant = choose_informant_id(case, source, taken)
         names = {informant, stem_of(source.name), *([case.name] if case else [])}
-        mapped = build_body(text, informant, names)
+        mapped = build_body(text, informant, names, settings.interviewer)
         meta = build_front_matter(
-            informant, case, source, archive.label, project.name, findings.warnings
+            informant, case, source, archive.label, project.name, findings.warnings, settings
         )
         try:
-            rendered, transcript = make_transcript(meta, mapped, findings.warnings)
+            rendered, transcript = make_transcript(meta, mapped, findings.warnings, settings)
         except InputError as exc:
             findings.skip_source(source, str(exc))
             continue
@@ -167,7 +172,7 @@ def plan_codebook(
         findings.warnings.append("the file has no codes; codebook.yaml not written")
         return None
     text = render_codebook_yaml(project.name, entries, label)
-    problems, _, _ = check_codebook_text(text, "codebook.yaml", require_fixed_ids=False)
+    problems, _, _ = check_codebook_text(text, "codebook.yaml")
     if problems:
         raise InputError(f"{label}: the imported codebook is not valid:\n" + "\n".join(problems))
     stamp = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
@@ -177,19 +182,24 @@ def plan_codebook(
 
 
 def plan_import(
-    project: RefiProject, archive: SafeArchive, positions: str
+    project: RefiProject,
+    archive: SafeArchive,
+    positions: str,
+    settings: ProjectFile | None = None,
 ) -> tuple[dict[str, object], dict]:
     """Build every file of the import in memory; return them and the report fields."""
     from thesis_analysis.corpus.segments import segment_corpus
 
+    settings = settings or load_default_project_file()
     findings = Findings(project)
     entries, code_ids = convert_codes(project.codes, archive.label)
     coders = make_coders(project)
-    imported = plan_transcripts(project, archive, findings)
+    imported = plan_transcripts(project, archive, findings, settings)
     files: dict[str, object] = {f"transcripts/{i.transcript.id}.md": i.rendered for i in imported}
     rows: list[dict] = []
     if imported:
-        corpus = Corpus(tuple(sorted((i.transcript for i in imported), key=lambda t: t.id)))
+        ordered = tuple(sorted((i.transcript for i in imported), key=lambda t: t.id))
+        corpus = Corpus(ordered, settings=settings)
         segments = segment_corpus(corpus)
         rows = map_codings(
             project, imported, segments, code_ids, coders, positions, findings.skipped
@@ -231,7 +241,8 @@ def import_qdpx(
     Parameters
     ----------
     path : the ``.qdpx`` file (untrusted: read with :mod:`thesis_analysis.refi.safety`).
-    into : the project folder to write ``transcripts/``, ``codebook.yaml``, ``codings/`` into.
+    into : the project folder to write ``transcripts/``, ``codebook.yaml``, ``codings/`` into;
+        its ``project.yaml`` (if any) says which case variables the transcripts carry.
     force : overwrite files that exist.
     positions : ``codepoints`` (the standard, §10.2) or ``utf16`` (NVivo, QualCoder): how the
         file counts ``startPosition``/``endPosition``.
@@ -254,7 +265,7 @@ def import_qdpx(
         member = locate_project_file(archive)
         root = parse_xml(archive.read(member), f"{archive.label}: {member}")
         project = read_project(root)
-        files, fields = plan_import(project, archive, positions)
+        files, fields = plan_import(project, archive, positions, load_project_file(into))
     check_targets(into, files, force)
     write_files(into, files)
     return ImportReport(
@@ -279,11 +290,15 @@ def import_qdc(
     path, into = Path(path), Path(into)
     root = read_xml_file(path, limits)
     codes = read_codebook_codes(root)
+    if not codes and has_codes_element(root):
+        raise InputError(
+            f"{path}: the codebook has no codes (an empty <Codes/>); nothing to import"
+        )
     if not codes:
         raise InputError(f"{path}: no <CodeBook>/<Codes>/<Code> found; not a REFI-QDA codebook")
     entries, _ = convert_codes(codes, path.name)
     text = render_codebook_yaml(path.stem, entries, path.name)
-    problems, _, _ = check_codebook_text(text, "codebook.yaml", require_fixed_ids=False)
+    problems, _, _ = check_codebook_text(text, "codebook.yaml")
     if problems:
         raise InputError(f"{path}: the imported codebook is not valid:\n" + "\n".join(problems))
     files = {"codebook.yaml": text}

@@ -167,6 +167,12 @@ def read_codebook_codes(root: Element) -> tuple[RefiCode, ...]:
     return read_codes(child(book, "Codes"), notes)
 
 
+def has_codes_element(root: Element) -> bool:
+    """Whether a ``<CodeBook>`` root (``.qdc``) or a ``<Project>``'s codebook has ``<Codes>``."""
+    book = root if local_name(root.tag) == "CodeBook" else child(root, "CodeBook")
+    return book is not None and child(book, "Codes") is not None
+
+
 def read_variable_values(
     element: Element, variables: dict[str, str]
 ) -> tuple[tuple[str, str], ...]:

@@ -122,19 +122,20 @@ def find_labels(lines: list[str], informant_names: set[str]) -> dict[str, int]:
 
 
 def choose_speakers(
-    spoken: dict[str, int], informant: str, informant_names: set[str]
+    spoken: dict[str, int], informant: str, informant_names: set[str], interviewer: str = "I"
 ) -> dict[str, str]:
-    """Map each source label to ``I`` or ``informant``.
+    """Map each source label to ``interviewer`` (the project's label) or ``informant``.
 
     The informant is the label that names them (their id, case or source name), else the label
     with the most text that is not an interviewer label; every other speaker becomes ``I``.
     """
     names = {n.casefold() for n in informant_names}
     named = [label for label in spoken if label.casefold() in names]
-    others = [label for label in spoken if label.casefold() not in INTERVIEWER_LABELS]
+    asking = INTERVIEWER_LABELS | {interviewer.casefold()}
+    others = [label for label in spoken if label.casefold() not in asking]
     pool = named or others or list(spoken)
     chosen = max(pool, key=lambda label: (spoken[label], label)) if pool else None
-    return {label: informant if label == chosen else "I" for label in spoken}
+    return {label: informant if label == chosen else interviewer for label in spoken}
 
 
 class _Builder:
@@ -206,13 +207,17 @@ def split_lines(text: str) -> list[tuple[int, int, int]]:
     return lines
 
 
-def build_body(text: str, informant: str, informant_names: set[str]) -> MappedText:
-    """Rewrite source ``text`` (BOM already removed) as a transcript body; see the module doc."""
+def build_body(
+    text: str, informant: str, informant_names: set[str], interviewer: str = "I"
+) -> MappedText:
+    """Rewrite source ``text`` (BOM already removed) as a transcript body; see the module doc.
+    ``interviewer``: the project's interviewer label (``project.yaml``)."""
     spans = split_lines(text)
     contents = [text[a:b] for a, b, _ in spans]
-    speakers = choose_speakers(find_labels(contents, informant_names), informant, informant_names)
+    labels = find_labels(contents, informant_names | {interviewer})
+    speakers = choose_speakers(labels, informant, informant_names, interviewer)
     builder = _Builder(text)
-    current = "I" if speakers else informant
+    current = interviewer if speakers else informant
     in_turn = False
     for number, (a, b, c) in enumerate(spans):
         line = contents[number]

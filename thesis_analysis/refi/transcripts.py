@@ -20,15 +20,15 @@ import unicodedata
 
 import yaml
 
-from thesis_analysis.corpus.records import EMPLOYERS, ROLES, SOURCES, Transcript
+from thesis_analysis.corpus.records import SOURCES, Transcript
 from thesis_analysis.corpus.transcripts import ID_PATTERN, parse_transcript
 from thesis_analysis.errors import InputError
+from thesis_analysis.project_file import ProjectFile
 from thesis_analysis.refi.ids import make_unique, slugify
 from thesis_analysis.refi.read import RefiCase, RefiSource
 from thesis_analysis.refi.safety import SafeArchive
 from thesis_analysis.refi.text import MappedText
 
-FIXED_KEYS = ("id", "role", "employer", "team")
 RESERVED_KEYS = ("id", "provenance", "source")
 MAX_ID = 20
 
@@ -94,8 +94,13 @@ def build_front_matter(
     label: str,
     project: str,
     warnings: list[str],
+    settings: ProjectFile,
 ) -> dict[str, str]:
-    """Front matter from the source's and the case's variables (case wins), see module doc."""
+    """Front matter from the source's and the case's variables (case wins), see module doc.
+
+    A case variable of ``settings`` with listed values whose value is missing or not listed
+    becomes ``ukjent`` (with a warning) where that is a listed value; otherwise InputError.
+    """
     values: dict[str, str] = {}
     for name, value in source.variables + (case.variables if case else ()):
         key = slugify(name)
@@ -104,16 +109,24 @@ def build_front_matter(
             continue
         values[f"case_{key}" if key in ("id", "provenance") else key] = value
     meta = {"id": informant}
-    for key, allowed in (("role", ROLES), ("employer", EMPLOYERS)):
-        value = values.pop(key, "")
-        if value and value not in allowed:
+    for variable in settings.case_variables:
+        value = values.pop(variable.name, "")
+        if variable.values is None or value in variable.values:
+            if value:
+                meta[variable.name] = value
+            continue
+        allowed = ", ".join(variable.values)
+        if "ukjent" not in variable.values:
+            raise InputError(
+                f"{informant}: {variable.name} {value!r} is not one of {allowed} "
+                f"({settings.path or 'project.yaml'}); add the value to case_variables there"
+            )
+        if value:
             warnings.append(
-                f"{informant}: {key} {value!r} is not one of {', '.join(allowed)}; "
+                f"{informant}: {variable.name} {value!r} is not one of {allowed}; "
                 f"set to ukjent (edit the front matter)"
             )
-        meta[key] = value if value in allowed else "ukjent"
-    if values.get("team"):
-        meta["team"] = values.pop("team")
+        meta[variable.name] = "ukjent"
     source_kind = values.pop("source", "")
     meta.update({k: values[k] for k in sorted(values) if k not in RESERVED_KEYS and values[k]})
     meta["source"] = source_kind if source_kind in SOURCES else "original"
@@ -133,12 +146,12 @@ def render_transcript(meta: dict[str, str], body: str) -> str:
 
 
 def make_transcript(
-    meta: dict[str, str], mapped: MappedText, warnings: list[str]
+    meta: dict[str, str], mapped: MappedText, warnings: list[str], settings: ProjectFile
 ) -> tuple[str, Transcript]:
     """Render and parse back one transcript; InputError if it would not load as written."""
     name = f"{meta['id']}.md"
     text = render_transcript(meta, mapped.body)
-    transcript, problems = parse_transcript(text, name)
+    transcript, problems = parse_transcript(text, name, settings)
     if problems and meta["source"] == "reconstructed":
         warnings.append(
             f"{name}: the case says 'reconstructed' but the text lacks the "
@@ -146,7 +159,7 @@ def make_transcript(
         )
         meta = {**meta, "source": "original"}
         text = render_transcript(meta, mapped.body)
-        transcript, problems = parse_transcript(text, name)
+        transcript, problems = parse_transcript(text, name, settings)
     if problems or transcript is None:
         listing = "; ".join(str(p) for p in problems)
         raise InputError(f"{name}: the imported text does not make a valid transcript: {listing}")

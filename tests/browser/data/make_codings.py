@@ -15,7 +15,7 @@ from pathlib import Path
 
 from thesis_analysis.codebook.model import load_codebook
 from thesis_analysis.coding.store import CodingStore
-from thesis_analysis.corpus.records import load_corpus
+from thesis_analysis.corpus.loading import load_corpus
 from thesis_analysis.corpus.segments import segment_corpus
 from thesis_analysis.paths import ProjectPaths
 
