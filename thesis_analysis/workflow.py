@@ -174,7 +174,7 @@ def run_code_texts(
     paths = ProjectPaths(Path(root))
     coder = load_coder(paths, load_codebook(paths.codebook))
     written = code_csv(source, target, coder, id_column, text_column)
-    how = "rules and model" if coder.model is not None else "rules only (no model)"
+    how = "rules and model" if coder.model is not None else "rules only, no model"
     return f"{written} codings written to {target} ({how})"
 
 
