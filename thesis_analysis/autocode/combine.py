@@ -197,45 +197,45 @@ class CombinedCoder:
 
     def _combine(self, doc: DocResult, table: HitTable, probability: np.ndarray) -> CodedLines:
         model = self.model
-        codes = model.codes if model is not None else ()
-        precision = model.rule_precision if model is not None else {}
-        column = {code: n for n, code in enumerate(codes)}
         rule_lines = list(summarise_tables([table]))
+        if model is None:  # the rules alone: their lines as they are (already in order)
+            columns = list(zip(*rule_lines, strict=True)) or [()] * 6
+            return CodedLines(
+                np.array(columns[0], np.int64), list(columns[1]), ["rule"] * len(rule_lines),
+                np.full(len(rule_lines), DEFAULT_RULE_PRECISION), list(columns[2]),
+                list(columns[3]), np.array(columns[4], np.int64), np.array(columns[5], np.int64),
+            )  # fmt: skip
+        column = {code: n for n, code in enumerate(model.codes)}
         text = np.array([line[0] for line in rule_lines], np.int64) - table.first_text
         tops = [compute_top_level(line[1]) for line in rule_lines]
         col = np.array([column.get(top, -1) for top in tops], np.int64)
-        rule_conf = np.array([precision.get(t, DEFAULT_RULE_PRECISION) for t in tops], float)
-        if model is not None:
-            agrees = probability >= model.threshold
-            known = col >= 0
-            both = np.zeros(len(text), np.bool_)
-            both[known] = agrees[text[known], col[known]]
-            union = np.array([p == "union" for p in model.policy] + [True])
-            keep = both | union[col]
-            p = np.where(known, probability[text, np.maximum(col, 0)], 0.0)
-            confidence = np.where(both, np.maximum(p, rule_conf), rule_conf)
-            ruled = np.zeros(agrees.shape, np.bool_)
-            ruled[text[known], col[known]] = True
-        else:
-            both = np.zeros(len(text), np.bool_)
-            keep, confidence = np.ones(len(text), np.bool_), rule_conf
+        rule_conf = np.array(
+            [model.rule_precision.get(t, DEFAULT_RULE_PRECISION) for t in tops], float
+        )
+        agrees = probability >= model.threshold
+        known = col >= 0
+        both = np.zeros(len(text), np.bool_)
+        both[known] = agrees[text[known], col[known]]
+        union = np.array([p == "union" for p in model.policy] + [True])
+        keep = both | union[col]
+        p = np.where(known, probability[text, np.maximum(col, 0)], 0.0)
+        confidence = np.where(both, np.maximum(p, rule_conf), rule_conf)
+        ruled = np.zeros(agrees.shape, np.bool_)
+        ruled[text[known], col[known]] = True
         kept = np.flatnonzero(keep).tolist()
         lines = [rule_lines[i] for i in kept]
-        parts = [
-            (
-                text[kept] + table.first_text,
-                [line[1] for line in lines],
-                ["both" if b else "rule" for b in both[kept].tolist()],
-                confidence[kept],
-                [line[2] for line in lines],
-                [line[3] for line in lines],
-                np.array([line[4] for line in lines], np.int64),
-                np.array([line[5] for line in lines], np.int64),
-            )
-        ]
-        if model is not None:
-            parts.append(self._model_lines(doc, table, probability, agrees & ~ruled))
-        return _join_lines(parts)
+        rules_part = (
+            text[kept] + table.first_text,
+            [line[1] for line in lines],
+            ["both" if b else "rule" for b in both[kept].tolist()],
+            confidence[kept],
+            [line[2] for line in lines],
+            [line[3] for line in lines],
+            np.array([line[4] for line in lines], np.int64),
+            np.array([line[5] for line in lines], np.int64),
+        )
+        model_part = self._model_lines(doc, table, probability, agrees & ~ruled)
+        return _join_lines([rules_part, model_part])
 
     def _model_lines(
         self, doc: DocResult, table: HitTable, probability: np.ndarray, wanted: np.ndarray
