@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "refi": 6,
     "notebook_report": 7,
     "scaffold": 7,
+    "learning": 7,
     "workflow": 8,
     "cli": 9,
     "__main__": 10,

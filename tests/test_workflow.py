@@ -99,12 +99,14 @@ def test_run_code_texts_codes_a_csv_with_the_projects_codebook(root: Path) -> No
     )
     target = root / "koder.csv"
     summary = workflow.run_code_texts(root, source, target, "nr", "svar")
-    assert summary == f"2 codings written to {target}"
+    assert summary == f"2 codings written to {target} (rules only, no model)"
     table = pd.read_csv(target, dtype=str)
     assert table[["id", "code", "evidence"]].values.tolist() == [
         ["1", "tavlemote", "tavlemøte"],
         ["3", "holdning.positiv", "nyttig"],
     ]
+    assert set(table["source"]) == {"rule"}
+    assert table["confidence"].tolist() == ["0.5000", "0.5000"]  # no precision measured
 
 
 # -- evaluation, reliability, links ------------------------------------------------------------

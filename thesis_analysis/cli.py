@@ -101,10 +101,32 @@ def handle_code_texts(args: argparse.Namespace) -> int:
 
 
 def handle_evaluate(args: argparse.Namespace) -> int:
-    """Compare the auto-coder (and a naive baseline) with the hand coding."""
-    from thesis_analysis.workflow import run_evaluate
+    """Rules, model and combined vs. the hand coding, the dev set and cross-validated train."""
+    from thesis_analysis.learning import evaluate_learned
+    from thesis_analysis.project import load_project
+    from thesis_analysis.workflow import code_project, evaluate_project
 
-    print(run_evaluate(Path(args.root)))
+    project = load_project(Path(args.root))
+    print(evaluate_project(project, code_project(project, use_model=False)))
+    print()
+    print(evaluate_learned(project, Path(args.dev) if args.dev else None))
+    return 0
+
+
+def handle_train(args: argparse.Namespace) -> int:
+    """Train the learned coder (real-text model, or --project: the project's own)."""
+    from thesis_analysis.learning import train_project
+    from thesis_analysis.project import load_project
+
+    print(train_project(load_project(Path(args.root)), own=args.project, coder=args.coder))
+    return 0
+
+
+def handle_review_queue(args: argparse.Namespace) -> int:
+    """The auto-codings ordered by how uncertain they are (most doubtful first)."""
+    from thesis_analysis.learning import run_review_queue
+
+    print(run_review_queue(Path(args.root), Path(args.out) if args.out else None, args.limit))
     return 0
 
 
@@ -260,7 +282,16 @@ def build_parser() -> argparse.ArgumentParser:
     texts.add_argument("--id-column", default="id")
     texts.add_argument("--text-column", default="text")
 
-    add("evaluate", handle_evaluate)
+    evaluate = add("evaluate", handle_evaluate)
+    evaluate.add_argument("--dev", help="labelled JSONL (default: ../shared/realtext/dev.jsonl)")
+    train = add("train", handle_train)
+    train.add_argument(
+        "--project", action="store_true", help="the project's own model from its hand coding"
+    )
+    train.add_argument("--coder", default="manual", help="the hand coder to learn from")
+    queue = add("review-queue", handle_review_queue)
+    queue.add_argument("--out", help="FILE.csv or FILE.md (default: print the first rows)")
+    queue.add_argument("--limit", type=int, default=20, help="rows to print without --out")
     agreement = add("agreement", handle_agreement, root=False)
     agreement.add_argument("file", help="long CSV of (unit, coder, value)")
     agreement.add_argument("--unit-column", default="unit")

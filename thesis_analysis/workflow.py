@@ -21,12 +21,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def code_project(project: Project, progress: bool = False) -> pd.DataFrame:
-    """Auto-code the informant segments (the coding table of :mod:`autocode_runs`)."""
-    from thesis_analysis.autocode.coder import AutoCoder
+def code_project(project: Project, progress: bool = False, use_model: bool = True) -> pd.DataFrame:
+    """Auto-code the informant segments with the rules and, when the project has one and
+    ``use_model`` is true, the learned model (the coding table of
+    :mod:`thesis_analysis.autocode.runs`)."""
     from thesis_analysis.autocode.runs import code_segments
+    from thesis_analysis.learning import make_coder
 
-    return code_segments(project.informant_segments, AutoCoder(project.codebook), progress)
+    coder = make_coder(project, use_model)
+    return code_segments(project.informant_segments, coder, progress)
 
 
 def write_auto_codings(project: Project, codings: pd.DataFrame) -> str:
@@ -41,7 +44,10 @@ def write_auto_codings(project: Project, codings: pd.DataFrame) -> str:
 def evaluate_project(project: Project, auto: pd.DataFrame) -> str:
     """Score auto-coder and naive baseline against ``codings/manual.csv``, on all informants
     and on each half of them (sorted ids, first half A); the auto-coder's indicator codings are
-    the indicator links (:mod:`thesis_analysis.analysis.indicators`, references included)."""
+    the indicator links (:mod:`thesis_analysis.analysis.indicators`, references included).
+    Give it the rules' codings: the learned model was trained on this hand coding, so its
+    honest corpus figures are the cross-validated ones (:func:`~thesis_analysis.learning.
+    evaluate_learned`)."""
     import pandas as pd
 
     from thesis_analysis.analysis.evaluation import code_naive_baseline, evaluate_codings
@@ -162,18 +168,20 @@ def run_code_texts(
     root: Path, source: Path, target: Path, id_column: str = "id", text_column: str = "text"
 ) -> str:
     """Auto-code a CSV of texts with the project's codebook."""
-    from thesis_analysis.autocode.coder import AutoCoder
     from thesis_analysis.autocode.runs import code_csv
+    from thesis_analysis.learning import load_coder
 
-    codebook = load_codebook(ProjectPaths(Path(root)).codebook)
-    written = code_csv(source, target, AutoCoder(codebook), id_column, text_column)
-    return f"{written} codings written to {target}"
+    paths = ProjectPaths(Path(root))
+    coder = load_coder(paths, load_codebook(paths.codebook))
+    written = code_csv(source, target, coder, id_column, text_column)
+    how = "rules and model" if coder.model is not None else "rules only, no model"
+    return f"{written} codings written to {target} ({how})"
 
 
 def run_evaluate(root: Path) -> str:
     """Score the auto-coder against the hand coding (see :func:`evaluate_project`)."""
     project = load_project(root)
-    return evaluate_project(project, code_project(project))
+    return evaluate_project(project, code_project(project, use_model=False))
 
 
 def run_reliability_command(root: Path) -> str:
@@ -206,12 +214,17 @@ def run_all(root: Path, execute_notebooks: bool = True) -> str:
     write_table(compute_overview(project), paths.results, "corpus_overview", ("csv", "md"))
     lines.append("wrote results/corpus_overview.csv and .md")
     if (paths.codings / "manual.csv").is_file():
-        lines.append(evaluate_project(project, auto).split("\n\nmacro:\n")[-1])
+        rules = code_project(project, use_model=False)  # the model was trained on these
+        lines.append(evaluate_project(project, rules).split("\n\nmacro:\n")[-1])
         lines.append(
             run_reliability(
                 paths.codings, project.informant_segments, project.codebook, paths.results
             )
         )
+        from thesis_analysis.learning import evaluate_learned, write_learning_curve
+
+        lines.append(evaluate_learned(project))
+        lines.append(write_learning_curve(project))
     if project.has_indicators():
         lines.append(link_project(project, auto=auto))
     else:

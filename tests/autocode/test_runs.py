@@ -103,6 +103,8 @@ def test_code_csv_of_a_header_only_file_writes_the_header(coder, tmp_path: Path)
         "id",
         "code",
         "evidence",
+        "confidence",
+        "source",
         "rule",
         "evidence_start",
         "evidence_end",

@@ -269,7 +269,9 @@ def test_coding_in_the_panel_changes_only_the_coders_file(lab: Lab, output_dir: 
     text = segment["snippet"]
     assert segment["segment_hash"] == hashlib.sha256(text.encode()).hexdigest()[:16]
     same = {k: segment[k] for k in ("start", "end", "snippet", "segment_hash", "codebook")}
-    blank = dict.fromkeys(("rule", "evidence", "evidence_start", "evidence_end"), "")
+    blank = dict.fromkeys(
+        ("rule", "evidence", "confidence", "source", "evidence_start", "evidence_end"), ""
+    )
     new = [
         {"segment_id": SEGMENT, "code": code, "coder": CODER, **same, "memo": memo, **blank}
         for code, memo in (
@@ -279,6 +281,7 @@ def test_coding_in_the_panel_changes_only_the_coders_file(lab: Lab, output_dir: 
         )
     ]
     (old,) = read_rows(before[f"codings/{CODER}.csv"])  # the coding anna had made before
+    old = {"confidence": "", "source": "", **old}  # a file saved before these columns existed
     assert read_rows(after[f"codings/{CODER}.csv"]) == [*new, old]  # sorted by segment, code
     assert after[f"codings/{CODER}.rejected.csv"].decode() == (
         "segment_id,code,rule,segment_hash\n"

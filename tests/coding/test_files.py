@@ -65,7 +65,7 @@ HEADER = ",".join(CODING_COLUMNS)
 
 
 def make_row(segment_id: str, code: str, coder: str = "anna", memo: str = "") -> str:
-    return f"{segment_id},{code},{coder},0,10,tekst,{memo},abc,,,,,h"
+    return f"{segment_id},{code},{coder},0,10,tekst,{memo},abc,,,,,,,h"
 
 
 # --- format -------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def test_bad_rows_are_listed_with_lines(tmp_path: Path) -> None:
         make_row("TL9-t004-s01", "tavlemote"),
         make_row("TL9 t4 s1", "tavlemote"),
         make_row("TL9-t004-s02", "tavlemote", coder="bo"),
-        "TL9-t004-s03,tavlemote,anna,x,10,tekst,,abc,,,,,h",
+        "TL9-t004-s03,tavlemote,anna,x,10,tekst,,abc,,,,,,,h",
     )
     with pytest.raises(InputError) as error:
         load_coder_file(path)

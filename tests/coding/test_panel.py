@@ -268,3 +268,29 @@ def test_with_the_real_codebook(folder, segments, suggestions) -> None:
     assert load_coder_file(folder / "anna.csv", codebook)["codebook"].tolist() == [
         codebook.short_hash()
     ]
+
+
+@pytest.mark.parametrize(
+    ("confidences", "expected_first"),
+    [({0: "0.95", 1: "0.52"}, 1), ({0: "0.45", 1: "0.99"}, 0)],
+)
+def test_uncertainty_order_puts_the_most_doubtful_suggestion_first(
+    folder, codebook, segments, suggestions, confidences, expected_first
+) -> None:
+    suggestions = suggestions.reset_index(drop=True).copy()
+    suggestions["confidence"], suggestions["source"] = "0.90", "rule"
+    ids = suggestions["segment_id"].drop_duplicates().tolist()[:2]
+    for number, value in confidences.items():
+        suggestions.loc[suggestions["segment_id"] == ids[number], "confidence"] = value
+    store = CodingStore(folder, "anna", codebook, segments)
+    panel = CodingPanel(store, segments, codebook, suggestions, order="uncertainty")
+    assert panel.filtered[0] == ids[expected_first]
+    panel.go_to(ids[expected_first])
+    shown = html.unescape(find(panel, "ta-suggestions").children[0].children[2].value)
+    assert f"confidence {confidences[expected_first]} (rule)" in shown
+
+
+def test_an_unknown_order_is_refused(folder, codebook, segments) -> None:
+    store = CodingStore(folder, "anna", codebook, segments)
+    with pytest.raises(InputError, match="order 'random'"):
+        CodingPanel(store, segments, codebook, order="random")

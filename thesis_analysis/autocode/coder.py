@@ -271,10 +271,12 @@ class AutoCoder:
         since a blank line ends a sentence); yield one :class:`HitTable` per doc."""
         first = 0
         for arrays, joined, starts in pipe_token_arrays(self.nlp, texts, texts_per_doc):
-            yield self._code_doc(arrays, joined, np.asarray(starts, dtype=np.int64), first)
+            yield self.code_doc(arrays, joined, np.asarray(starts, dtype=np.int64), first)
             first += len(starts)
 
-    def _code_doc(self, arrays: TokenArrays, text: str, starts: np.ndarray, first: int) -> HitTable:
+    def code_doc(self, arrays: TokenArrays, text: str, starts: np.ndarray, first: int) -> HitTable:
+        """The hits of one doc of joined texts (``arrays`` of :func:`pipe_token_arrays`),
+        its texts starting at ``starts`` and numbered from ``first``."""
         if len(arrays.lemma) == 0:
             empty = np.zeros(0, np.int64)
             pieces = np.zeros((0, self._rule_table.width, 2), np.int64)

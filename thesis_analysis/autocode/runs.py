@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 from thesis_analysis.autocode.coder import AutoCoder
-from thesis_analysis.autocode.summary import encode_csv_lines, summarise, summarise_tables
+from thesis_analysis.autocode.combine import CombinedCoder, encode_coded_lines
 from thesis_analysis.errors import InputError
 from thesis_analysis.user_files import iter_user_csv
 from thesis_analysis.writers import open_atomic
@@ -19,17 +19,21 @@ from thesis_analysis.writers import open_atomic
 if TYPE_CHECKING:
     import pandas as pd
 
-TEXT_CODING_COLUMNS = ["id", "code", "evidence", "rule", "evidence_start", "evidence_end"]
+TEXT_CODING_COLUMNS = ["id", "code", "evidence", "confidence", "source", "rule", "evidence_start",
+                       "evidence_end"]  # fmt: skip
 SNIPPET_LENGTH = 120
 
 
-def code_segments(segments: pd.DataFrame, coder: AutoCoder, progress: bool = False) -> pd.DataFrame:
+def code_segments(
+    segments: pd.DataFrame, coder: AutoCoder | CombinedCoder, progress: bool = False
+) -> pd.DataFrame:
     """Code every segment; one row per segment and code.
 
     Parameters
     ----------
     segments : the segments table of :func:`thesis_analysis.corpus.segments.segment_corpus`.
-    coder : the auto-coder.
+    coder : the rule auto-coder, or rules and model together
+        (:class:`~thesis_analysis.autocode.combine.CombinedCoder`).
     progress : show a progress bar (only when standard error is a terminal).
 
     Returns
@@ -37,9 +41,11 @@ def code_segments(segments: pd.DataFrame, coder: AutoCoder, progress: bool = Fal
     DataFrame with :data:`CODING_COLUMNS`: ``segment_id``, ``code``, ``coder`` (``auto``),
     ``start``/``end`` (the segment's offsets in the transcript body), ``snippet`` (the
     segment's text, shortened), ``memo`` (empty), ``segment_hash``, ``rule`` (the rules that
-    fired, ``; ``-separated), ``evidence`` (the matched words, `` | ``-separated),
-    ``evidence_start``/``evidence_end`` (body offsets of the first evidence) and ``codebook``
-    (the codebook's short hash). Sorted by segment id and code.
+    fired, ``; ``-separated, ``model`` for a model-only coding), ``evidence`` (the matched
+    words, or the words that weighed most, `` | ``-separated), ``confidence`` (0–1, four
+    decimals), ``source`` (``rule``, ``model`` or ``both``), ``evidence_start``/``evidence_end``
+    (body offsets of the first evidence) and ``codebook`` (the codebook's short hash). Sorted
+    by segment id and code.
     """
     import pandas as pd
 
@@ -51,27 +57,39 @@ def code_segments(segments: pd.DataFrame, coder: AutoCoder, progress: bool = Fal
     records = list(
         segments[["segment_id", "start", "end", "text", "segment_hash"]].itertuples(index=False)
     )
-    short_hash = coder.codebook.short_hash()
-    summaries = summarise_tables(coder.code_tables(_count(texts, bar)))
-    for number, code, evidence, rules, start, end in summaries:
-        record = records[number]
-        rows.append(
-            (
-                record.segment_id,
-                code,
-                coder.coder,
-                record.start,
-                record.end,
-                record.text[:SNIPPET_LENGTH],
-                "",
-                record.segment_hash,
-                rules,
-                evidence,
-                record.start + start,
-                record.start + end,
-                short_hash,
+    combined = coder if isinstance(coder, CombinedCoder) else CombinedCoder(coder, None)
+    short_hash, name = combined.coder.codebook.short_hash(), combined.coder.coder
+    for doc in combined.code_docs(_count(texts, bar)):
+        for (
+            number,
+            code,
+            source,
+            confidence,
+            evidence,
+            rules,
+            start,
+            end,
+        ) in doc.lines.iterate_rows():
+            record = records[number]
+            rows.append(
+                (
+                    record.segment_id,
+                    code,
+                    name,
+                    record.start,
+                    record.end,
+                    record.text[:SNIPPET_LENGTH],
+                    "",
+                    record.segment_hash,
+                    rules,
+                    evidence,
+                    f"{confidence:.4f}",
+                    source,
+                    record.start + start,
+                    record.start + end,
+                    short_hash,
+                )  # fmt: skip
             )
-        )
     bar.close()
     frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
     return frame.sort_values(["segment_id", "code"], ignore_index=True)
@@ -80,7 +98,7 @@ def code_segments(segments: pd.DataFrame, coder: AutoCoder, progress: bool = Fal
 def code_csv(
     source: Path,
     target: Path,
-    coder: AutoCoder,
+    coder: AutoCoder | CombinedCoder,
     id_column: str = "id",
     text_column: str = "text",
     chunk_size: int = 4096,
@@ -95,6 +113,7 @@ def code_csv(
     previous output intact. Other columns of the input are ignored.
     """
     source, target = Path(source), Path(target)
+    combined = coder if isinstance(coder, CombinedCoder) else CombinedCoder(coder, None)
     chunks = iter_user_csv(source, (id_column, text_column), chunk_size)
     first = next(chunks, None)  # header problems are reported before any output is opened
     written = 0
@@ -105,12 +124,10 @@ def code_csv(
             for _lines, rows in chain([first] if first else [], chunks):
                 ids = [row[0] for row in rows]
                 texts = [row[1] for row in rows]
-                _check_lengths(source, ids, texts, coder.nlp.max_length)
-                for table in coder.code_tables(texts, texts_per_doc):
-                    summary = summarise(table)
-                    own_ids = ids[table.first_text : table.first_text + table.n_texts]
-                    handle.write(encode_csv_lines(table, summary, own_ids))
-                    written += summary.n_lines
+                _check_lengths(source, ids, texts, combined.nlp.max_length)
+                for doc in combined.code_docs(texts, texts_per_doc):
+                    handle.write(encode_coded_lines(doc.lines, ids, 0))
+                    written += len(doc.lines)
                 bar.update(len(ids))
     finally:
         bar.close()

@@ -43,6 +43,8 @@ CODING_COLUMNS = [
     "segment_hash",
     "rule",
     "evidence",
+    "confidence",
+    "source",
     "evidence_start",
     "evidence_end",
     "codebook",
@@ -64,10 +66,12 @@ def create_empty_codings() -> pd.DataFrame:
 def normalise_codings(frame: pd.DataFrame, sort: bool = True) -> pd.DataFrame:
     """Coding table in canonical form: columns in order, dtypes fixed, sorted, fresh index.
 
-    Text columns are ``str`` (missing = ``""``); :data:`INTEGER_COLUMNS` are nullable
+    Optional columns missing from ``frame`` are added empty. Text columns are ``str``
+    (missing = ``""``); :data:`INTEGER_COLUMNS` are nullable
     ``Int64``. Rows are sorted by ``coder``, ``segment_id``, ``code`` unless ``sort`` is false.
     """
-    work = frame[CODING_COLUMNS].copy()
+    missing = [c for c in OPTIONAL_COLUMNS if c not in frame.columns]
+    work = frame.assign(**dict.fromkeys(missing, ""))[CODING_COLUMNS].copy()
     for column in CODING_COLUMNS:
         if column in INTEGER_COLUMNS:
             text = work[column].astype("string").str.strip()

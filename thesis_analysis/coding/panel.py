@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 
 from thesis_analysis.coding.store import CodingStore
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from thesis_analysis.codebook.model import Code, Codebook
 
 ALL = "(all)"
+ORDERS = ("transcript", "uncertainty")
 REJECTION_COLUMNS = ["segment_id", "code", "rule", "segment_hash"]
 MUTED = "opacity:0.55"
 W = TypeVar("W", bound=widgets.DOMWidget)
@@ -77,6 +79,20 @@ def save_rejections(path: Path, frame: pd.DataFrame) -> None:
     write_csv_atomic(path, ordered.sort_values(["segment_id", "code"], ignore_index=True))
 
 
+def add_margins(suggestions: pd.DataFrame) -> pd.DataFrame:
+    """``suggestions`` with ``confidence`` and ``source`` (empty where absent) and ``margin``:
+    how far the confidence is from 0.5, the point of doubt (a suggestion without a confidence
+    has margin 1, so it comes after those with one)."""
+    frame = suggestions.copy()
+    for column in ("confidence", "source"):
+        if column not in frame.columns:
+            frame[column] = ""
+        frame[column] = frame[column].fillna("").astype(str)
+    confidence = pd.to_numeric(frame["confidence"], errors="coerce")
+    frame["margin"] = (confidence - 0.5).abs().fillna(1.0)
+    return frame
+
+
 def list_code_tree(codebook: Codebook) -> list[tuple[Code, int]]:
     """Codes in tree order (parents before children, else file order) with their depth."""
     ids = set(codebook.ids())
@@ -109,7 +125,10 @@ class CodingPanel:
         order.
     codebook : gives the code tree, labels and short definitions.
     suggestions : optional auto codings (:data:`~thesis_analysis.coding.files.CODING_COLUMNS`)
-        offered with Accept / Reject buttons.
+        offered with Accept / Reject buttons, each with its confidence, source and evidence,
+        the most doubtful first (confidence nearest 0.5).
+    order : ``transcript`` (transcript, turn, sentence) or ``uncertainty`` (segments by their
+        most doubtful suggestion, those without suggestions last), the review queue's order.
 
     The filtered list is fixed when the filters are applied: coding a segment does not make
     it vanish from an "uncoded only" list until the filters are applied again.
@@ -121,17 +140,28 @@ class CodingPanel:
         segments: pd.DataFrame,
         codebook: Codebook,
         suggestions: pd.DataFrame | None = None,
+        order: str = "transcript",
     ) -> None:
+        if order not in ORDERS:
+            raise InputError(f"order {order!r} is not one of {', '.join(ORDERS)}")
         self.store = store
         self.codebook = codebook
-        order = ["transcript", "turn", "sentence"]
-        self.segments = segments.sort_values(order, kind="mergesort", ignore_index=True)
-        self.by_id = self.segments.set_index("segment_id", drop=False)
-        self.suggestions = (
+        self.suggestions = add_margins(
             suggestions
             if suggestions is not None
             else pd.DataFrame(columns=["segment_id", "code", "rule", "evidence", "segment_hash"])
         )
+        by_place = ["transcript", "turn", "sentence"]
+        self.segments = segments.sort_values(by_place, kind="mergesort", ignore_index=True)
+        if order == "uncertainty":
+            first = self.suggestions.groupby("segment_id")["margin"].min()
+            key = self.segments["segment_id"].map(first).fillna(np.inf)
+            self.segments = (
+                self.segments.assign(_key=key)
+                .sort_values("_key", kind="mergesort", ignore_index=True)
+                .drop(columns="_key")
+            )
+        self.by_id = self.segments.set_index("segment_id", drop=False)
         self.rejected_path = store.folder / f"{store.coder}.rejected.csv"
         self.rejected = load_rejections(self.rejected_path)
         self.tree = list_code_tree(codebook)
@@ -370,7 +400,7 @@ class CodingPanel:
     def pending_suggestions(self) -> pd.DataFrame:
         """Suggestions for the current segment not yet coded, accepted or rejected."""
         rows = self._pending(self.suggestions[self.suggestions["segment_id"] == self.current])
-        return rows.sort_values("code", kind="mergesort")
+        return rows.sort_values(["margin", "code"], kind="mergesort")
 
     def _suggestion(self, code: str) -> pd.Series:
         rows = self._pending(self.pending_suggestions(), code)
@@ -472,9 +502,14 @@ class CodingPanel:
             stale = (
                 " <i>(text changed since)</i>" if row.segment_hash != seg["segment_hash"] else ""
             )
+            sure = (
+                f" — confidence {escape(str(row.confidence))} ({escape(str(row.source))})"
+                if str(row.confidence)
+                else ""
+            )
             text = widgets.HTML(
                 f"<b>{escape(label)}</b> <code>{escape(row.code)}</code> — "
-                f"{escape(str(row.rule))} — «{escape(str(row.evidence))}»{stale}"
+                f"{escape(str(row.rule))} — «{escape(str(row.evidence))}»{sure}{stale}"
             )
             accept = widgets.Button(description="Accept", tooltip=f"Accept {row.code}")
             reject = widgets.Button(description="Reject", tooltip=f"Reject {row.code}")
