@@ -25,7 +25,7 @@ TOP_KEYS = ("name", "version", "language", "description", "codes", "rules")
 
 def list_thesis_codes() -> tuple[str, ...]:
     """The code ids the thesis project requires (``required_codes`` of its ``project.yaml``,
-    the fixed ids of DESIGN.md); a folder without ``project.yaml`` requires them."""
+    the thesis project's fixed code ids); a folder without ``project.yaml`` requires them."""
     return load_default_project_file().required_codes
 
 
