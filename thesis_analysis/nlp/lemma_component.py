@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from nltk.stem.snowball import SnowballStemmer
 from spacy.attrs import LEMMA, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from thesis_analysis.nlp.hash_lookup import HashTable
 from thesis_analysis.nlp.lemmas import Lemma, Lemmatizer
+from thesis_analysis.nlp.stemmer import NorwegianStemmer
 
 FACTS = ("lemma", "norm", "lower", "length")  # the columns of NbLemmas.facts
 
@@ -31,7 +31,7 @@ class NbLemmas:
     def __init__(self, nlp: Language, lemmatizer: Lemmatizer) -> None:
         self._vocab = nlp.vocab
         self._lemmatizer = lemmatizer
-        self._stemmer = SnowballStemmer("norwegian")
+        self._stemmer = NorwegianStemmer()
         self._stems: dict[str, str] = {}
         self._orths = np.zeros(1024, dtype=np.uint64)  # the word of each row
         self._facts = np.zeros((1024, len(FACTS)), dtype=np.uint64)

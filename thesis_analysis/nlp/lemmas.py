@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from nltk.stem.snowball import SnowballStemmer
 from spacy.lang.nb.stop_words import STOP_WORDS
+
+from thesis_analysis.nlp.stemmer import NorwegianStemmer
 
 MIN_PART = 3
 
@@ -49,7 +50,7 @@ class Lemmatizer:
 
     def __init__(self, table: Mapping[str, str]) -> None:
         self._table = table
-        self._stemmer = SnowballStemmer("norwegian")
+        self._stemmer = NorwegianStemmer()
         self._cache: dict[str, Lemma] = {}
 
     def analyse(self, word: str) -> Lemma:
