@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from thesis_analysis.errors import InputError
 from thesis_analysis.paths import ProjectPaths
 from thesis_analysis.project import Project
 from thesis_analysis.writers import write_csv_atomic, write_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TRAIN_FILE = Path("data/realtext/train.jsonl")
 DEV_FILE = Path("../shared/realtext/dev.jsonl")
@@ -61,6 +63,8 @@ def load_hand_coding(project: Project, coder: str = "manual") -> pd.DataFrame | 
 def train_project(project: Project, own: bool = False, coder: str = "manual") -> str:
     """Train and save a model: the real-text model (``train.jsonl`` and the corpus hand
     coding) or, with ``own``, the project's own model from its hand coding alone."""
+    import pandas as pd
+
     from thesis_analysis.analysis.learned_evaluation import score_cross_validated
     from thesis_analysis.autocode.coder import AutoCoder
     from thesis_analysis.autocode.model import save_model
@@ -98,6 +102,8 @@ def evaluate_learned(project: Project, dev: Path | None = None) -> str:
     """Rules, model, combined and naive on the dev set (if present), the cross-validated
     training figures and the corpus hand coding; write ``results/evaluation_realtext`` and
     ``results/calibration`` (CSV and Markdown)."""
+    import pandas as pd
+
     from thesis_analysis.analysis.learned_evaluation import evaluate_labelled
     from thesis_analysis.corpus.labelled import LabelledTexts, load_labelled_texts
 
