@@ -143,26 +143,7 @@ def evaluate_labelled(
             if method == "model" and coder.model is None:
                 continue
             g, p = gold[:, columns], found[method][:, columns]
-            table = score_columns(g, p).assign(code=list(members))
-            for record in table.to_dict("records"):
-                rows.append({"set": name, "kind": kind, "method": method, **record})
-            scored = (table["n_reference"] + table["n_predicted"]) > 0
-            low, high = bootstrap_macro_f1(g[:, scored.to_numpy()], p[:, scored.to_numpy()])
-            rows.append(
-                {
-                    "set": name,
-                    "kind": kind,
-                    "code": "(macro)",
-                    "method": method,
-                    "precision": table["precision"].mean(),
-                    "recall": table["recall"].mean(),
-                    "f1": table.loc[scored, "f1"].mean(),
-                    "n_reference": int(g.sum()),
-                    "n_predicted": int(p.sum()),
-                    "f1_low": low,
-                    "f1_high": high,
-                }  # fmt: skip
-            )
+            rows += list_score_rows((name, kind, method), g, p, list(members))
     scores = pd.DataFrame(rows, columns=SCORE_COLUMNS)
     right = gold[codings["text"].to_numpy(), [codes.index(c) for c in codings["code"]]]
     calibration = tabulate_calibration(codings["confidence"].to_numpy(), right, name)
@@ -198,26 +179,7 @@ def score_cross_validated(
             columns = [n for n, c in enumerate(codes) if kinds.get(c, "theme") == kind]
             for method, key in (("rules", "rule"), ("model", "model"), ("combined", "combined")):
                 g, p = wide["label"][:, columns], wide[key][:, columns]
-                table = score_columns(g, p).assign(code=[codes[n] for n in columns])
-                for record in table.to_dict("records"):
-                    rows.append({"set": name, "kind": kind, "method": method, **record})
-                scored = ((table["n_reference"] + table["n_predicted"]) > 0).to_numpy()
-                low, high = bootstrap_macro_f1(g[:, scored], p[:, scored])
-                rows.append(
-                    {
-                        "set": name,
-                        "kind": kind,
-                        "code": "(macro)",
-                        "method": method,
-                        "precision": table["precision"].mean(),
-                        "recall": table["recall"].mean(),
-                        "f1": table.loc[scored, "f1"].mean(),
-                        "n_reference": int(g.sum()),
-                        "n_predicted": int(p.sum()),
-                        "f1_low": low,
-                        "f1_high": high,
-                    }  # fmt: skip
-                )
+                rows += list_score_rows((name, kind, method), g, p, [codes[n] for n in columns])
         coded = part[part["combined"]]
         rule_conf = coded["code"].map(rule_precision).fillna(0.5).to_numpy()
         confidence = np.where(
@@ -228,3 +190,24 @@ def score_cross_validated(
         )  # fmt: skip
         calibrations.append(tabulate_calibration(confidence, coded["label"].to_numpy(bool), name))
     return pd.DataFrame(rows, columns=SCORE_COLUMNS), pd.concat(calibrations, ignore_index=True)
+
+
+def list_score_rows(
+    where: tuple[str, str, str], gold: np.ndarray, predicted: np.ndarray, codes: list[str]
+) -> list[dict]:
+    """One score row per code of ``codes`` (the columns of ``gold`` and ``predicted``) and a
+    ``(macro)`` row with its 95 % bootstrap interval, for set, kind and method ``where``.
+    The macro F1 is over the codes that either side used."""
+    name, kind, method = where
+    table = score_columns(gold, predicted).assign(code=codes)
+    rows = [{"set": name, "kind": kind, "method": method, **r} for r in table.to_dict("records")]
+    scored = ((table["n_reference"] + table["n_predicted"]) > 0).to_numpy()
+    low, high = bootstrap_macro_f1(gold[:, scored], predicted[:, scored])
+    macro = {
+        "code": "(macro)", "precision": table["precision"].mean(),
+        "recall": table["recall"].mean(), "f1": table.loc[scored, "f1"].mean(),
+        "n_reference": int(gold.sum()), "n_predicted": int(predicted.sum()),
+        "f1_low": low, "f1_high": high,
+    }  # fmt: skip
+    rows.append({"set": name, "kind": kind, "method": method, **macro})
+    return rows
