@@ -17,23 +17,10 @@ from thesis_analysis.analysis.agreement_tables import (
     compute_agreement_by_code,
     list_coder_disagreements,
 )
-from thesis_analysis.codebook.model import load_codebook
 from thesis_analysis.errors import InputError
 
 DATA = Path(__file__).parents[1] / "data" / "analysis"
 DISAGREEMENT_COLUMNS = ["segment_id", "code", "label", "coders_with", "coders_without", "text"]
-
-
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook(DATA / "codebook.yaml", require_fixed_ids=False)
-
-
-@pytest.fixture(scope="module")
-def segments() -> pd.DataFrame:
-    """The nine informant segments of the fixture."""
-    frame = pd.read_csv(DATA / "segments.csv", dtype={"provenance": str}, keep_default_na=False)
-    return frame[frame["speaker"] != "I"].reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")

@@ -26,15 +26,9 @@ from thesis_analysis.analysis.claims import (
     score_segments,
     shorten_text,
 )
-from thesis_analysis.codebook.model import load_codebook
 from thesis_analysis.errors import InputError
 
 DATA = Path(__file__).parents[1] / "data" / "analysis"
-
-
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook(DATA / "codebook.yaml", require_fixed_ids=False)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -331,12 +325,6 @@ def test_score_segments_counts_the_terms_each_segment_matches() -> None:
 
 
 # -- the ledger --------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def segments() -> pd.DataFrame:
-    frame = pd.read_csv(DATA / "segments.csv", dtype={"provenance": str}, keep_default_na=False)
-    return frame[frame["speaker"] != "I"].reset_index(drop=True)
 
 
 def test_the_ledger_refuses_an_unknown_unit(segments) -> None:

@@ -19,25 +19,8 @@ from matplotlib.collections import QuadMesh  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from thesis_analysis.analysis import figures, tables  # noqa: E402
-from thesis_analysis.codebook.model import load_codebook  # noqa: E402
 
 DATA = Path(__file__).parents[1] / "data" / "analysis"
-
-
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook(DATA / "codebook.yaml", require_fixed_ids=False)
-
-
-@pytest.fixture(scope="module")
-def segments() -> pd.DataFrame:
-    frame = pd.read_csv(DATA / "segments.csv", dtype={"provenance": str}, keep_default_na=False)
-    return frame[frame["speaker"] != "I"].reset_index(drop=True)
-
-
-@pytest.fixture(scope="module")
-def codings() -> pd.DataFrame:
-    return pd.read_csv(DATA / "codings.csv", keep_default_na=False)
 
 
 @pytest.fixture()

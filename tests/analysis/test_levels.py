@@ -19,22 +19,10 @@ from thesis_analysis.analysis.levels import (
     map_code_level,
     order_groups,
 )
-from thesis_analysis.codebook.model import load_codebook
 from thesis_analysis.errors import InputError
 from thesis_analysis.project_file import load_default_project_file
 
 DATA = Path(__file__).parents[1] / "data" / "analysis"
-
-
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook(DATA / "codebook.yaml", require_fixed_ids=False)
-
-
-@pytest.fixture(scope="module")
-def segments() -> pd.DataFrame:
-    frame = pd.read_csv(DATA / "segments.csv", dtype={"provenance": str}, keep_default_na=False)
-    return frame[frame["speaker"] != "I"].reset_index(drop=True)
 
 
 def frame(*rows: tuple, columns=("segment_id", "code")) -> pd.DataFrame:

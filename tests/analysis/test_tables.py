@@ -33,11 +33,6 @@ ROOT = Path(__file__).parents[2]
 
 
 @pytest.fixture(scope="module")
-def codebook():
-    return load_codebook(DATA / "codebook.yaml", require_fixed_ids=False)
-
-
-@pytest.fixture(scope="module")
 def all_segments() -> pd.DataFrame:
     return pd.read_csv(DATA / "segments.csv", dtype={"provenance": str}, keep_default_na=False)
 
@@ -46,11 +41,6 @@ def all_segments() -> pd.DataFrame:
 def segments(all_segments) -> pd.DataFrame:
     informant = all_segments[all_segments["speaker"] != "I"]
     return informant.reset_index(drop=True)
-
-
-@pytest.fixture(scope="module")
-def codings() -> pd.DataFrame:
-    return pd.read_csv(DATA / "codings.csv", keep_default_na=False)
 
 
 def row(frame: pd.DataFrame, **where) -> pd.Series:
