@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from thesis_analysis.codebook.model import Codebook, load_codebook
-from thesis_analysis.corpus.loading import load_corpus
+from thesis_analysis.corpus.loading import list_transcript_files, load_corpus
 from thesis_analysis.corpus.records import Corpus
 from thesis_analysis.paths import ProjectPaths
 from thesis_analysis.project_file import ProjectFile, load_default_project_file, load_project_file
@@ -77,7 +77,8 @@ def compute_segments_key(paths: ProjectPaths, settings: ProjectFile | None = Non
     digest = hashlib.sha256()
     digest.update(repr(dataclasses.replace(settings, path="")).encode())
     contents = sorted(
-        hashlib.sha256(path.read_bytes()).digest() for path in paths.transcripts.glob("*.md")
+        hashlib.sha256(path.read_bytes()).digest()
+        for path in list_transcript_files(paths.transcripts)
     )
     for content in contents:
         digest.update(content)

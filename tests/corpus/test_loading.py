@@ -139,3 +139,11 @@ def test_the_shipped_corpus_loads_without_problems(project_root: Path) -> None:
     assert corpus.problems == () and len(corpus.transcripts) >= 5
     ids = [t.id for t in corpus.transcripts]
     assert ids == sorted(ids)
+
+
+def test_hidden_md_files_are_not_transcripts(tmp_path: Path) -> None:
+    from thesis_analysis.corpus.loading import list_transcript_files
+
+    for name in ("B1.md", "A1.md", "._A1.md", ".draft.md", "notes.txt"):
+        (tmp_path / name).write_bytes(b"\x00\x05binary resource fork" if "._" in name else b"x")
+    assert [p.name for p in list_transcript_files(tmp_path)] == ["A1.md", "B1.md"]

@@ -23,7 +23,7 @@ def load_corpus(folder: Path, strict: bool = True, settings: ProjectFile | None 
         raise InputError(f"{folder}: not a folder of transcripts; give the transcripts folder.")
     transcripts: list[Transcript] = []
     problems: list[Problem] = []
-    for path in sorted(folder.glob("*.md")):
+    for path in list_transcript_files(folder):
         transcript, found = read_transcript(path, settings)
         problems.extend(found)
         if transcript is not None:
@@ -39,3 +39,9 @@ def load_corpus(folder: Path, strict: bool = True, settings: ProjectFile | None 
         raise InputError(f"{len(problems)} problem(s) in the transcripts:\n{listing}")
     ordered = tuple(sorted(transcripts, key=lambda t: t.id))
     return Corpus(ordered, tuple(problems), settings)
+
+
+def list_transcript_files(folder: Path) -> list[Path]:
+    """The ``*.md`` files of ``folder``, sorted, without hidden ones (``.x.md``, and the
+    ``._x.md`` files macOS leaves on shared drives), which are no transcripts."""
+    return sorted(p for p in Path(folder).glob("*.md") if not p.name.startswith("."))
