@@ -104,20 +104,20 @@ def test_load_claims_reads_every_field(tmp_path: Path, codebook) -> None:
         ("claims: {id: C1}\n", "expected a list of claims under the key 'claims:'"),
         ("- id: C1\n", "expected a list of claims"),
         ("", "expected a list of claims"),
-        ("claims:\n  - [C1, a]\n", "claims.yaml: claim 1: needs at least id, claim and supports"),
-        ("claims:\n  - {id: C1}\n", "claims.yaml: claim 1: needs at least id, claim"),
-        ("claims:\n  - {claim: a}\n", "claims.yaml: claim 1: needs at least id"),
+        ("claims:\n  - [C1, a]\n", "claims.yaml:2: claim 1: needs at least id, claim and supports"),
+        ("claims:\n  - {id: C1}\n", "claims.yaml:2: claim 1: needs at least id, claim"),
+        ("claims:\n  - {claim: a}\n", "claims.yaml:2: claim 1: needs at least id"),
         (
             "claims:\n  - {id: C1, claim: a, supports: styring}\n  - {id: C2, claim: b}\n",
-            "claims.yaml: claim 2: supports is empty; name the codes the claim rests on",
+            "claims.yaml:3: claim 2: supports is empty; name the codes the claim rests on",
         ),
         (
             "claims:\n  - {id: C1, claim: a, supports: [styring], kilde: x, areg: y}\n",
-            "claims.yaml: claim 1: unknown key(s) areg, kilde; use",
+            "claims.yaml:2: claim 1: unknown key(s) areg, kilde; use",
         ),
         (
             "claims:\n  - {id: C1, claim: a, supports: [styring], against: 5}\n",
-            "claims.yaml: claim 1 against: give a list of code ids",
+            "claims.yaml:2: claim 1 against: give a list of code ids",
         ),
     ],
 )
@@ -160,16 +160,19 @@ def test_a_claims_file_that_is_not_utf8_is_an_input_error(tmp_path: Path) -> Non
         load_claims(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="problems found by check_claims (unknown code ids, repeated ids) name neither the "
-    "file nor the line of the claim, unlike every other loader's problems",
-)
 def test_an_unknown_code_names_the_file_and_line(tmp_path: Path, codebook) -> None:
     path = write(tmp_path, "claims:\n  - id: C1\n    claim: a\n    supports: [npm]\n")
     with pytest.raises(InputError) as caught:
         load_claims(path, codebook)
-    assert "claims.yaml:4" in str(caught.value)
+    assert "claims.yaml:4: claim C1: supports code 'npm'" in str(caught.value)
+
+
+def test_a_repeated_id_names_the_line_of_the_second_claim(tmp_path: Path, codebook) -> None:
+    text = "claims:\n  - {id: C1, claim: a, supports: [styring]}\n"
+    path = write(tmp_path, text + "  - {id: C1, claim: b, supports: [styring]}\n")
+    with pytest.raises(InputError) as caught:
+        load_claims(path, codebook)
+    assert "claims.yaml:3: claim C1: the id is used twice" in str(caught.value)
 
 
 # -- formatting --------------------------------------------------------------------------------

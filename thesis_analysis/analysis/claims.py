@@ -13,6 +13,7 @@ Only :func:`load_claims` reads the disk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from thesis_analysis.codebook.model import Codebook
 from thesis_analysis.corpus.segments import list_case_columns
 from thesis_analysis.errors import InputError
 from thesis_analysis.user_files import read_user_text
+from thesis_analysis.yaml_lines import LineLoader, locate_item_line, locate_line
 
 SupportPattern = tuple[tuple[str, ...], ...]
 STRENGTHS: tuple[tuple[int, str], ...] = ((5, "bred støtte"), (2, "noe støtte"), (0, "tynn"))
@@ -74,18 +76,30 @@ def parse_pattern(value: object, where: str, problems: list[str]) -> SupportPatt
     return tuple(terms)
 
 
-def check_claims(claims: tuple[Claim, ...], codebook: Codebook) -> list[str]:
-    """Problems of the claims against the codebook: unknown code ids and repeated claim ids."""
+def check_claims(
+    claims: tuple[Claim, ...],
+    codebook: Codebook,
+    locate: Callable[[int, str], str] | None = None,
+) -> list[str]:
+    """Problems of the claims against the codebook: unknown code ids and repeated claim ids.
+
+    ``locate(index, key)`` gives the prefix that names where claim ``index``'s ``key`` is
+    (``claims.yaml:4: ``); without it, problems start with the claim id alone.
+    """
     known = set(codebook.ids())
     problems, seen = [], set()
-    for claim in claims:
+    for index, claim in enumerate(claims):
+        prefix = locate(index, "id") if locate else ""
         if claim.id in seen:
-            problems.append(f"claim {claim.id}: the id is used twice; give each claim its own")
+            problems.append(
+                f"{prefix}claim {claim.id}: the id is used twice; give each claim its own"
+            )
         seen.add(claim.id)
         for field in ("supports", "against"):
+            prefix = locate(index, field) if locate else ""
             for code in sorted({a for term in getattr(claim, field) for a in term} - known):
                 problems.append(
-                    f"claim {claim.id}: {field} code {code!r} is not in the codebook; "
+                    f"{prefix}claim {claim.id}: {field} code {code!r} is not in the codebook; "
                     "use an id from codebook.yaml"
                 )
     return problems
@@ -101,15 +115,16 @@ def load_claims(path: Path, codebook: Codebook | None = None) -> tuple[Claim, ..
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(read_user_text(path))
+        data = yaml.load(read_user_text(path), Loader=LineLoader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: not valid YAML: {exc}") from None
     entries = data.get("claims") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise InputError(f"{path}: expected a list of claims under the key 'claims:'")
-    claims, problems = [], []
+    claims, problems, kept = [], [], []
     for number, entry in enumerate(entries, start=1):
-        where = f"{path.name}: claim {number}"
+        line = locate_item_line(entries, number - 1, locate_line(entries))
+        where = f"{path.name}:{line}: claim {number}"
         if not isinstance(entry, dict) or not entry.get("id") or not entry.get("claim"):
             problems.append(f"{where}: needs at least id, claim and supports")
             continue
@@ -129,8 +144,13 @@ def load_claims(path: Path, codebook: Codebook | None = None) -> tuple[Claim, ..
                 note=str(entry.get("note") or "").strip(),
             )
         )
+        kept.append(entry)
+
+    def locate(index: int, key: str) -> str:
+        return f"{path.name}:{locate_line(kept[index], key)}: "
+
     if codebook is not None:
-        problems += check_claims(tuple(claims), codebook)
+        problems += check_claims(tuple(claims), codebook, locate)
     if problems:
         raise InputError(f"{len(problems)} problem(s) in the claims:\n" + "\n".join(problems))
     return tuple(claims)

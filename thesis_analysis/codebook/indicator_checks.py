@@ -46,6 +46,7 @@ def check_indicator(rep: Report, block: Any, cid: str, at: int) -> dict | None:
     dict or None
         Name, target fields, perspective, line and flags; None when any problem was found.
     """
+    problems_before = len(rep.items)
     if not cid.startswith("indikator."):
         rep.add(
             at,
@@ -56,7 +57,6 @@ def check_indicator(rep: Report, block: Any, cid: str, at: int) -> dict | None:
     if not isinstance(block, dict):
         rep.add(at, cid, "indicator: is not a mapping", "write indicator: {name: ..., ...}")
         return None
-    problems_before = len(rep.items)
     for key in block:
         if key not in INDICATOR_KEYS:
             rep.add(
@@ -108,8 +108,9 @@ def check_indicator(rep: Report, block: Any, cid: str, at: int) -> dict | None:
 
 
 def format_number(value: float) -> str:
-    """Return ``value`` in short Norwegian form (``6,8``, ``60``)."""
-    text = f"{value:g}"
+    """Return ``value`` in short Norwegian form (``6,8``, ``60``, ``1000000``): at most six
+    decimals, trailing zeros dropped, never in exponent form."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
     return text.replace(".", ",")
 
 
