@@ -14,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT / "data" / "realtext" / "train.jsonl"
+VERSIONS = ROOT / "data" / "realtext" / "versions.jsonl"
 SHARED = ROOT.parent / "shared" / "realtext"
 FIELDS = {"id", "text", "codes", "source", "url", "lang", "kind"}
 KINDS = {"speaker", "debate", "official", "nearmiss"}
@@ -46,6 +47,26 @@ def measure_nearness(text: str, other: str) -> float:
 @pytest.fixture(scope="module")
 def train() -> list[dict]:
     return read_jsonl(TRAIN)
+
+
+@pytest.fixture(scope="module")
+def versions() -> list[dict]:
+    return read_jsonl(VERSIONS)
+
+
+def test_each_version_is_a_train_sentence_in_the_other_standard(
+    train: list[dict], versions: list[dict]
+) -> None:
+    originals = {row["id"]: row for row in train}
+    assert len({row["id"] for row in versions}) == len(versions)
+    for row in versions:
+        original = originals[row["of"]]
+        assert row["id"] == f"{row['of']}~{row['lang']}"
+        assert row["lang"] != original["lang"], row["id"]
+        for field in ("codes", "url", "source", "kind"):
+            assert row[field] == original[field], (row["id"], field)
+    same = [row["id"] for row in versions if row["text"] == originals[row["of"]]["text"]]
+    assert len(same) <= len(versions) // 50, same  # a few read alike in both standards
 
 
 def test_rows_are_well_formed(train: list[dict]) -> None:
@@ -82,7 +103,10 @@ def test_no_sentence_comes_from_a_blocked_source(train: list[dict]) -> None:
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="shared/realtext is not beside the checkout")
-def test_no_sentence_is_near_a_dev_sentence_or_from_a_dev_source(train: list[dict]) -> None:
+def test_no_sentence_is_near_a_dev_sentence_or_from_a_dev_source(
+    train: list[dict], versions: list[dict]
+) -> None:
+    train = train + versions
     dev = read_jsonl(SHARED / "dev.jsonl")
     dev_urls = {normalise_url(r["url"]) for r in dev}
     assert sorted({r["url"] for r in train if normalise_url(r["url"]) in dev_urls}) == []

@@ -1,9 +1,10 @@
 """The learned coder's steps that read and write: train, evaluate on real text, review queue.
 
-The real-text model is trained from ``data/realtext/train.jsonl`` and the corpus hand coding
-and saved in ``models/realtext/``; a project's own model (``train --project``) is trained
-from its hand coding alone and saved in ``models/project/``, and is used instead when it is
-there. ``make run`` only loads the committed model: it never trains.
+The real-text model is trained from ``data/realtext/train.jsonl`` (with
+``data/realtext/versions.jsonl``, its sentences in the other written standard, when present)
+and the corpus hand coding, and saved in ``models/realtext/``; a project's own model
+(``train --project``) is trained from its hand coding alone and saved in ``models/project/``,
+and is used instead when it is there. ``make run`` only loads the committed model: it never trains.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 TRAIN_FILE = Path("data/realtext/train.jsonl")
+VERSIONS_FILE = Path("data/realtext/versions.jsonl")  # the same sentences in the other standard
 DEV_FILE = Path("../shared/realtext/dev.jsonl")
 REALTEXT_MODEL, PROJECT_MODEL = Path("models/realtext"), Path("models/project")
 CV_FILE = "cross_validation.csv"
@@ -73,13 +75,17 @@ def train_project(project: Project, own: bool = False, coder: str = "manual") ->
 
     started = time.perf_counter()
     manual = load_hand_coding(project, coder)
-    labelled = None
+    labelled = versions = None
+    known = set(project.codebook.ids())
     if not own:
-        path = project.paths.root / TRAIN_FILE
-        labelled = load_labelled_texts(path, set(project.codebook.ids()))
+        labelled = load_labelled_texts(project.paths.root / TRAIN_FILE, known)
+        if (project.paths.root / VERSIONS_FILE).is_file():
+            versions = load_labelled_texts(project.paths.root / VERSIONS_FILE, known)
     elif manual is None:
         raise InputError(f"{project.paths.codings / (coder + '.csv')}: no hand coding to learn")
-    data = build_training_set(project.codebook, labelled, project.informant_segments, manual)
+    data = build_training_set(
+        project.codebook, labelled, project.informant_segments, manual, versions=versions
+    )
     if not data.codes:
         raise InputError("too few hand-coded examples: no code has enough positives to learn")
     model, cross_validated = train_model(AutoCoder(project.codebook), data)

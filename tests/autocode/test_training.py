@@ -90,3 +90,34 @@ def test_the_model_learns_the_training_words(small_model, small_rule_coder):
     doc = next(coder.code_docs(["Tellingen av saker tar all tid.", "Kantina har suppe."]))
     column = small_model[0].codes.index("telling")
     assert doc.probability[0, column] > doc.probability[1, column]
+
+
+@pytest.fixture(scope="module")
+def with_versions(small_codebook, small_labelled):
+    from tests.conftest import DATA
+    from thesis_analysis.corpus.labelled import load_labelled_texts
+
+    versions = load_labelled_texts(
+        DATA / "learned" / "versions_small.jsonl", set(small_codebook.ids())
+    )
+    return build_training_set(small_codebook, small_labelled, versions=versions)
+
+
+def test_versions_sit_in_the_fold_of_their_original(with_versions):
+    ids = list(with_versions.ids)
+    folds = make_folds(with_versions.groups, 3)
+    for version in ("S000~nn", "S001~nn", "S010~nn"):
+        original = version.split("~")[0]
+        assert with_versions.origins[ids.index(version)] == "version"
+        assert folds[ids.index(version)] == folds[ids.index(original)]
+        row, first = ids.index(version), ids.index(original)
+        assert with_versions.labels[row].tolist() == with_versions.labels[first].tolist()
+
+
+def test_versions_train_but_are_never_scored(small_rule_coder, with_versions, small_spec):
+    model, cross_validated = train_model(
+        small_rule_coder, with_versions, c_grid=(1.0,), n_folds=3, spec=small_spec
+    )
+    assert model.info["texts"] == {"realtext": 36, "version": 3}
+    assert set(cross_validated["origin"]) == {"realtext"}
+    assert not cross_validated["id"].str.contains("~").any()

@@ -9,7 +9,8 @@ cross-validated predictions of the training data only. ``C``, calibration, thres
 rules' precision are chosen on the labelled real texts where there are any (the texts the
 coder is for; the corpus, whose wording the rules were tuned on, still trains the weights);
 whether rule hits are kept (``union``, also on a tie) on all texts, so that the corpus's
-precise rules are not dropped.
+precise rules are not dropped. Versions of labelled texts in the other written standard
+(origin ``version``) only train the weights: nothing is chosen or scored on them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ N_FOLDS = 5
 C_GRID = (0.5, 2.0, 8.0)
 MIN_POSITIVES = 8
 CORPUS_WEIGHT = 1.0  # a corpus segment against a real-text sentence (0.25, 0.5: same CV F1)
-CORPUS, REALTEXT = "corpus", "realtext"
+CORPUS, REALTEXT, VERSION = "corpus", "realtext", "version"
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,9 @@ class TrainingSet:
 
     Attributes
     ----------
-    ids, texts, groups, origins : per text (groups: the fold groups; origins: ``realtext`` or
-        ``corpus``).
+    ids, texts, groups, origins : per text (groups: the fold groups; origins: ``realtext``,
+        ``version`` — another written standard's version of a labelled text, which trains the
+        weights but is never scored, calibrated or thresholded on — or ``corpus``).
     labels : texts × codes (bool).
     codes : the codes learned (top-level codes of the codebook with enough positives).
     """
@@ -60,6 +62,7 @@ def build_training_set(
     segments: pd.DataFrame | None = None,
     manual: pd.DataFrame | None = None,
     min_positives: int = MIN_POSITIVES,
+    versions: LabelledTexts | None = None,
 ) -> TrainingSet:
     """Join labelled texts and the corpus hand coding into one training set.
 
@@ -69,15 +72,20 @@ def build_training_set(
     labelled : labelled texts (e.g. ``data/realtext/train.jsonl``); grouped by ``url``.
     segments, manual : informant segments and their hand coding (``segment_id``, ``code``);
         every segment counts (one without a coding is a negative); grouped by informant.
+    versions : texts that say the same as labelled texts in the other written standard (e.g.
+        nynorsk versions of bokmål sentences), with the same codes and ``url``: grouped with
+        their originals, so a version and its original always sit in the same fold.
     min_positives : a code is learned only with at least this many positive texts.
     """
     rows: list[tuple[str, str, str, str, frozenset[str]]] = []
-    if labelled is not None:
-        codes = labelled.labels.groupby("id")["code"].agg(frozenset).to_dict()
-        for item in labelled.texts.itertuples(index=False):
+    for origin, texts in ((REALTEXT, labelled), (VERSION, versions)):
+        if texts is None:
+            continue
+        codes = texts.labels.groupby("id")["code"].agg(frozenset).to_dict()
+        for item in texts.texts.itertuples(index=False):
             group = item.url or item.source or item.id
             tops = frozenset(compute_top_level(c) for c in codes.get(item.id, ()))
-            rows.append((REALTEXT, item.id, item.text, f"url:{group}", tops))
+            rows.append((origin, item.id, item.text, f"url:{group}", tops))
     if segments is not None and manual is not None:
         coded = manual.assign(top=manual["code"].map(compute_top_level))
         codes = coded.groupby("segment_id")["top"].agg(frozenset).to_dict()
@@ -214,7 +222,8 @@ def train_model(
     Returns
     -------
     model : the :class:`LearnedModel` (fitted on all of ``data``).
-    cross_validated : long DataFrame with :data:`CV_COLUMNS`, one row per text and code: the
+    cross_validated : long DataFrame with :data:`CV_COLUMNS`, one row per text (versions left
+        out) and code: the
         label, the out-of-fold calibrated probability, whether a rule gave the code, and the
         model's and the combination's decision (bool), from models not trained on the text.
     """
@@ -222,9 +231,12 @@ def train_model(
     matrix, rule_hits = featurize_texts(coder, spec, list(data.texts))
     folds = make_folds(data.groups, n_folds)
     realtext = np.array([o == REALTEXT for o in data.origins], np.bool_)
+    scored = np.array([o != VERSION for o in data.origins], np.bool_)
     sample_weights = np.where([o == CORPUS for o in data.origins], corpus_weight, 1.0)
-    measured = realtext if realtext.any() else np.ones(len(realtext), np.bool_)
-    precision = measure_rule_precision(rule_hits, data.labels, spec.rule_codes, data.codes)
+    measured = realtext if realtext.any() else scored
+    precision = measure_rule_precision(
+        rule_hits[scored], data.labels[scored], spec.rule_codes, data.codes
+    )
     precision.update(
         measure_rule_precision(
             rule_hits[measured], data.labels[measured], spec.rule_codes, data.codes, min_given=5
@@ -237,7 +249,7 @@ def train_model(
     for c, code in enumerate(data.codes):
         target = data.labels[:, c]
         best = None
-        tuned = measured if target[measured].any() else np.ones(len(target), np.bool_)
+        tuned = measured if target[measured].any() else scored
         for c_value in c_grid:
             scores = predict_out_of_fold(matrix, target, folds, c_value, sample_weights)
             a, b = fit_platt(scores[tuned], target[tuned])
@@ -254,7 +266,9 @@ def train_model(
         )
         model_says = probability >= cut
         union = model_says | rule
-        better = compute_f1(target, union) >= compute_f1(target, model_says)
+        better = compute_f1(target[scored], union[scored]) >= compute_f1(
+            target[scored], model_says[scored]
+        )
         policy.append("union" if better else "model")
         combined = union if policy[-1] == "union" else model_says
         fitted = fit_code(matrix, target, c_value, sample_weights)
@@ -263,14 +277,14 @@ def train_model(
         frames.append(
             pd.DataFrame(
                 {
-                    "id": data.ids,
-                    "origin": data.origins,
+                    "id": np.array(data.ids)[scored],
+                    "origin": np.array(data.origins)[scored],
                     "code": code,
-                    "label": target,
-                    "probability": probability.round(6),
-                    "rule": rule,
-                    "model": model_says,
-                    "combined": combined,
+                    "label": target[scored],
+                    "probability": probability[scored].round(6),
+                    "rule": rule[scored],
+                    "model": model_says[scored],
+                    "combined": combined[scored],
                 }  # fmt: skip
             )
         )
