@@ -13,6 +13,7 @@ from thesis_analysis.autocode.training import (
     compute_f1,
     make_folds,
     measure_rule_precision,
+    run_in_processes,
     train_model,
 )
 
@@ -121,3 +122,9 @@ def test_versions_train_but_are_never_scored(small_rule_coder, with_versions, sm
     assert model.info["texts"] == {"realtext": 36, "version": 3}
     assert set(cross_validated["origin"]) == {"realtext"}
     assert not cross_validated["id"].str.contains("~").any()
+
+
+def test_jobs_in_processes_come_back_in_job_order() -> None:
+    jobs = [(base, 3) for base in range(7)]
+    assert run_in_processes(pow, jobs) == [base**3 for base in range(7)]
+    assert run_in_processes(pow, jobs[:1]) == [0]

@@ -130,12 +130,13 @@ def make_folds(groups: tuple[str, ...], n_folds: int = N_FOLDS) -> np.ndarray:
 
 def fit_code(matrix, target: np.ndarray, c_value: float, weights: np.ndarray | None = None):
     """A logistic regression for one code (balanced class weights; liblinear's dual solver,
-    a hundred times faster here than the primal one, since features outnumber texts; seeded)."""
+    a hundred times faster here than the primal one, since features outnumber texts; seeded;
+    a tolerance of 1e-3, which gave the same cross-validated F1 as 1e-4 in less time)."""
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(
         C=c_value, solver="liblinear", dual=True, max_iter=2000, class_weight="balanced",
-        random_state=SEED,
+        random_state=SEED, tol=1e-3,
     )  # fmt: skip
     return model.fit(matrix, target, sample_weight=weights)
 
@@ -209,6 +210,45 @@ def measure_rule_precision(
 CV_COLUMNS = ["id", "origin", "code", "label", "probability", "rule", "model", "combined"]
 
 
+def train_code(
+    matrix,
+    target: np.ndarray,
+    folds: np.ndarray,
+    c_grid: tuple[float, ...],
+    sample_weights: np.ndarray,
+    tuned: np.ndarray,
+) -> tuple[float, float, float, float, np.ndarray, np.ndarray, float]:
+    """One code: ``C``, Platt ``a, b`` and the threshold chosen on the out-of-fold predictions
+    of the ``tuned`` texts, those predictions calibrated, and the weights and intercept of the
+    model fitted on all texts."""
+    best = None
+    for c_value in c_grid:
+        scores = predict_out_of_fold(matrix, target, folds, c_value, sample_weights)
+        a, b = fit_platt(scores[tuned], target[tuned])
+        probability = 1.0 / (1.0 + np.exp(-(a * scores + b)))
+        cut = choose_threshold(probability[tuned], target[tuned])
+        f1 = compute_f1(target[tuned], probability[tuned] >= cut)
+        if best is None or f1 > best[0] + 1e-9:
+            best = (f1, c_value, a, b, cut, probability)
+    _, c_value, a, b, cut, probability = best
+    fitted = fit_code(matrix, target, c_value, sample_weights)
+    return c_value, a, b, cut, probability, fitted.coef_[0], float(fitted.intercept_[0])
+
+
+def run_in_processes(function, jobs: list[tuple]) -> list:
+    """``function(*job)`` for every job, on as many processes as the machine has cores (at
+    most one per job); the results in job order. Each job is independent and seeded, so the
+    results are the same as one after the other."""
+    import os
+
+    from joblib import Parallel, delayed
+
+    workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    if workers == 1:
+        return [function(*job) for job in jobs]
+    return Parallel(n_jobs=workers, backend="loky")(delayed(function)(*job) for job in jobs)
+
+
 def train_model(
     coder: AutoCoder,
     data: TrainingSet,
@@ -223,9 +263,9 @@ def train_model(
     -------
     model : the :class:`LearnedModel` (fitted on all of ``data``).
     cross_validated : long DataFrame with :data:`CV_COLUMNS`, one row per text (versions left
-        out) and code: the
-        label, the out-of-fold calibrated probability, whether a rule gave the code, and the
-        model's and the combination's decision (bool), from models not trained on the text.
+        out) and code: the label, the out-of-fold calibrated probability, whether a rule gave
+        the code, and the model's and the combination's decision (bool), from models not
+        trained on the text.
     """
     spec = spec or FeatureSpec(rule_codes=list_top_codes(coder.codebook))
     matrix, rule_hits = featurize_texts(coder, spec, list(data.texts))
@@ -246,19 +286,15 @@ def train_model(
     weights = np.zeros((spec.n_features, width))
     intercept, platt, threshold = np.zeros(width), np.zeros((width, 2)), np.zeros(width)
     policy, chosen, frames = [], {}, []
-    for c, code in enumerate(data.codes):
+    jobs = []
+    for c in range(width):
         target = data.labels[:, c]
-        best = None
         tuned = measured if target[measured].any() else scored
-        for c_value in c_grid:
-            scores = predict_out_of_fold(matrix, target, folds, c_value, sample_weights)
-            a, b = fit_platt(scores[tuned], target[tuned])
-            probability = 1.0 / (1.0 + np.exp(-(a * scores + b)))
-            cut = choose_threshold(probability[tuned], target[tuned])
-            f1 = compute_f1(target[tuned], probability[tuned] >= cut)
-            if best is None or f1 > best[0] + 1e-9:
-                best = (f1, c_value, a, b, cut, probability)
-        _, c_value, a, b, cut, probability = best
+        jobs.append((matrix, target, folds, c_grid, sample_weights, tuned))
+    results = run_in_processes(train_code, jobs)
+    for c, (code, trained) in enumerate(zip(data.codes, results, strict=True)):
+        c_value, a, b, cut, probability, coef, bias = trained
+        target = data.labels[:, c]
         rule = (
             rule_hits[:, spec.rule_codes.index(code)]
             if code in spec.rule_codes
@@ -271,8 +307,7 @@ def train_model(
         )
         policy.append("union" if better else "model")
         combined = union if policy[-1] == "union" else model_says
-        fitted = fit_code(matrix, target, c_value, sample_weights)
-        weights[:, c], intercept[c] = fitted.coef_[0], fitted.intercept_[0]
+        weights[:, c], intercept[c] = coef, bias
         platt[c], threshold[c], chosen[code] = (a, b), cut, c_value
         frames.append(
             pd.DataFrame(
