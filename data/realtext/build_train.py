@@ -104,26 +104,28 @@ def read_codes(paths: list[Path]) -> dict[str, set[str]]:
 
 
 def write_versions(final: dict[str, dict]) -> int:
-    """Write ``versions.jsonl``: each sentence of ``versions/<lang>_*.jsonl`` (our own version
-    of a train sentence in the other written standard) with its original's codes,
-    provenance and kind, ``lang`` set to the version's, id ``<original>~<lang>``."""
+    """Write ``versions.jsonl``: each sentence of ``versions/<kind>_*.jsonl`` — our own
+    version of a train sentence in the other written standard (kind ``nb`` or ``nn``, id
+    ``<original>~<lang>``) or our own paraphrase of it in the same standard (kind ``para``, id
+    ``<original>~para``) — with its original's codes, provenance and kind."""
     versions = []
     for path in sorted((HERE / "versions").glob("*_*.jsonl")):
-        lang = path.name.split("_")[0]
+        kind = path.name.split("_")[0]
         for item in read_jsonl(path):
             original = final.get(item["id"])
-            if original is None or original["lang"] == lang:
-                print(f"{path}: {item['id']} is not a train sentence in the other standard",
+            lang = original["lang"] if original is not None and kind == "para" else kind
+            if original is None or (kind != "para") == (original["lang"] == lang):
+                print(f"{path}: {item['id']} is not a train sentence to make a {kind} version of",
                       file=sys.stderr)  # fmt: skip
                 return 1
-            row = dict(original, id=f"{item['id']}~{lang}", text=item["text"], lang=lang)
+            row = dict(original, id=f"{item['id']}~{kind}", text=item["text"], lang=lang)
             versions.append({**{k: row[k] for k in FIELDS}, "of": item["id"]})
     if versions:
         versions.sort(key=lambda row: row["id"])
         with (HERE / "versions.jsonl").open("w", encoding="utf-8", newline="\n") as out:
             for row in versions:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        print(f"{len(versions)} versions in the other written standard → versions.jsonl")
+        print(f"{len(versions)} versions (other standard, paraphrases) → versions.jsonl")
     return 0
 
 
