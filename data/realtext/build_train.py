@@ -1,11 +1,14 @@
-"""Build ``train.jsonl`` from the writers' parts and the two labelling passes.
+"""Build ``train.jsonl`` and ``versions.jsonl`` from the writers' parts, the two labelling
+passes, the decisions, the review and the versions.
 
 - ``parts/R*.jsonl``: the sentences as written, with the writer's labels (pass A);
-- ``labels/pass_b.jsonl``: a second coder's blind labels of the same sentences (pass B);
-- ``labels/adjudicated.jsonl``: a third coder's decision on every sentence where A and B differ;
+- ``labels/pass_b*.jsonl``: a second coder's blind labels of the same sentences (pass B);
+- ``labels/adjudicated*.jsonl``: a third coder's decision on every sentence where A and B
+  differ;
 - ``labels/review_a.jsonl``, ``labels/review_b.jsonl``: two reviewers' independent proposals of
-  codes missing under ``CONVENTIONS.md`` (round 2; they saw the sentences with a theme and no
-  stance): a proposed code is added where both reviewers propose it.
+  codes missing under ``CONVENTIONS.md`` (round 1's sentences with a theme and no stance): a
+  proposed code is added where both reviewers propose it;
+- ``versions/<kind>_*.jsonl``: our own versions of train sentences (see :func:`write_versions`).
 
 A sentence's final codes are A's (= B's) where the passes agree and the adjudicated ones where
 they differ, plus the additions both reviewers agree on; a sentence without pass B or without a
