@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from thesis_analysis.analysis.evaluation import list_groups
+from thesis_analysis.analysis.learned_evaluation import build_gold
 from thesis_analysis.autocode.coder import AutoCoder
 from thesis_analysis.autocode.training import (
     REALTEXT,
@@ -26,7 +27,6 @@ from thesis_analysis.autocode.training import (
     featurize_texts,
     train_model,
 )
-from thesis_analysis.codebook.model import compute_top_level
 from thesis_analysis.coding.files import load_coder_file
 from thesis_analysis.corpus.labelled import LabelledTexts, load_labelled_texts
 from thesis_analysis.project import load_project
@@ -41,16 +41,6 @@ def take_sources(texts: LabelledTexts, urls: set[str]) -> LabelledTexts:
     """The texts (and their labels) whose source address is in ``urls``."""
     kept = texts.texts[texts.texts["url"].isin(urls)]
     return LabelledTexts(kept, texts.labels[texts.labels["id"].isin(set(kept["id"]))])
-
-
-def build_dev_gold(dev: LabelledTexts, codes: tuple[str, ...]) -> np.ndarray:
-    """Dev texts × ``codes``: does the text carry a code of that top level."""
-    row = {ident: n for n, ident in enumerate(dev.texts["id"])}
-    gold = np.zeros((len(row), len(codes)), np.bool_)
-    for ident, code in dev.labels.itertuples(index=False):
-        if compute_top_level(code) in codes:
-            gold[row[ident], codes.index(compute_top_level(code))] = True
-    return gold
 
 
 def find_best_f1(gold: np.ndarray, probability: np.ndarray) -> float:
@@ -81,7 +71,7 @@ def main() -> None:
         model, cross_validated = train_model(coder, data, c_grid=(2.0,))
         matrix, _ = featurize_texts(coder, model.spec, dev.texts["text"].tolist())
         probability = model.calibrate(matrix @ model.weights + model.intercept)
-        gold = build_dev_gold(dev, model.codes)
+        gold = build_gold(dev, model.codes)
         tuned = cross_validated[cross_validated["origin"] == REALTEXT]
         for kind in ("theme", "stance"):
             codes = [c for c in groups[kind] if c in model.codes]

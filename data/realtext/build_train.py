@@ -116,11 +116,12 @@ def write_versions(final: dict[str, dict]) -> int:
         kind = path.name.split("_")[0]
         for item in read_jsonl(path):
             original = final.get(item["id"])
-            lang = original["lang"] if original is not None and kind == "para" else kind
-            if original is None or (kind != "para") == (original["lang"] == lang):
+            paraphrase = kind == "para"
+            if original is None or (not paraphrase and original["lang"] == kind):
                 print(f"{path}: {item['id']} is not a train sentence to make a {kind} version of",
                       file=sys.stderr)  # fmt: skip
                 return 1
+            lang = original["lang"] if paraphrase else kind
             row = dict(original, id=f"{item['id']}~{kind}", text=item["text"], lang=lang)
             versions.append({**{k: row[k] for k in FIELDS}, "of": item["id"]})
     if versions:

@@ -94,12 +94,11 @@ def test_the_model_learns_the_training_words(small_model, small_rule_coder):
 
 
 @pytest.fixture(scope="module")
-def with_versions(small_codebook, small_labelled):
-    from tests.conftest import DATA
+def with_versions(small_codebook, small_labelled, data_dir):
     from thesis_analysis.corpus.labelled import load_labelled_texts
 
     versions = load_labelled_texts(
-        DATA / "learned" / "versions_small.jsonl", set(small_codebook.ids())
+        data_dir / "learned" / "versions_small.jsonl", set(small_codebook.ids())
     )
     return build_training_set(small_codebook, small_labelled, versions=versions)
 
